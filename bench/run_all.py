@@ -1,0 +1,82 @@
+"""Run every benchmark of the project and rewrite the results table in docs/performance.md.
+
+    .venv/bin/python bench/run_all.py [NAME ...]
+
+Each ``bench/bench_*.py`` module has ``NAME`` and ``run() -> list[(what, result, note)]``.
+Results replace the section between the markers in docs/performance.md; the prose around them
+is kept. Benchmarks measure; tests never assert timings.
+"""
+
+from __future__ import annotations
+
+import importlib
+import platform
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DOC = ROOT / "docs" / "performance.md"
+BEGIN = "<!-- bench:begin -->"
+END = "<!-- bench:end -->"
+
+
+def main(selected: list[str]) -> None:
+    sys.path.insert(0, str(ROOT / "bench"))
+    modules = sorted(p.stem for p in (ROOT / "bench").glob("bench_*.py"))
+    lines = [
+        BEGIN,
+        f"Measured {time.strftime('%Y-%m-%d')} on {platform.machine()}, "
+        f"{platform.python_implementation()} {platform.python_version()}, "
+        f"{_cpu()} ({_cores()} cores).",
+        "",
+    ]
+    old = DOC.read_text(encoding="utf-8") if DOC.exists() else ""
+    for name in modules:
+        mod = importlib.import_module(name)
+        if selected and mod.NAME not in selected:
+            lines += _old_section(old, mod.NAME)
+            continue
+        print(f"running {mod.NAME} …", flush=True)
+        rows = mod.run()
+        lines += [f"### {mod.NAME}", "", "| what | result | note |", "| --- | --- | --- |"]
+        lines += [f"| {a} | {b} | {c} |" for a, b, c in rows]
+        lines.append("")
+    lines.append(END)
+    block = "\n".join(lines)
+    if BEGIN in old and END in old:
+        head, rest = old.split(BEGIN, 1)
+        tail = rest.split(END, 1)[1]
+        text = head + block + tail
+    else:
+        text = (old or "# Performance\n\n") + "\n" + block + "\n"
+    DOC.write_text(text, encoding="utf-8")
+    print(block)
+
+
+def _old_section(old: str, name: str) -> list[str]:
+    marker = f"### {name}\n"
+    if marker not in old:
+        return []
+    section = old.split(marker, 1)[1].split("### ", 1)[0].split(END, 1)[0]
+    return [f"### {name}", *section.rstrip("\n").split("\n"), ""]
+
+
+def _cpu() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+
+def _cores() -> int:
+    import os
+
+    return os.cpu_count() or 0
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,135 @@
+"""Vault commands: init, status, passwd, recover, check."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from defender_desk.app import Desk
+from defender_desk.cli.common import Secrets, desk_for, print_json, say, warn
+from defender_desk.i18n import _
+
+CHECK_FAILED = 5
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("init", help=_("create a new vault"))
+    p.add_argument("--json", action="store_true", help=_("print the result as JSON"))
+    p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser("status", help=_("show the vault's path, format, key strength and counts"))
+    p.add_argument("--json", action="store_true", help=_("print the result as JSON"))
+    p.set_defaults(func=cmd_status)
+
+    p = sub.add_parser("passwd", help=_("change the passphrase"))
+    p.set_defaults(func=cmd_passwd)
+
+    p = sub.add_parser("recover", help=_("open with the recovery code and set a new passphrase"))
+    p.set_defaults(func=cmd_recover)
+
+    p = sub.add_parser("check", help=_("check the vault's integrity"))
+    p.add_argument("--json", action="store_true", help=_("print the result as JSON"))
+    p.set_defaults(func=cmd_check)
+
+
+def unlock(args: argparse.Namespace) -> Desk:
+    """The desk for ``args``, unlocked with the passphrase (first secret on the fd)."""
+    desk = desk_for(args)
+    secrets = Secrets(args.passphrase_fd)
+    with secrets.text(_("Passphrase:")) as passphrase:
+        desk.unlock(passphrase)
+    report_warnings(desk)
+    return desk
+
+
+def report_warnings(desk: Desk) -> None:
+    if "kdf_below_floor" in desk.warnings:
+        warn(
+            _(
+                "this vault's key derivation is weaker than the recommended minimum "
+                "(64 MiB, 3 passes); strengthen it in the settings"
+            )
+        )
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    desk = desk_for(args)
+    secrets = Secrets(args.passphrase_fd)
+    with secrets.new(_("New passphrase:"), _("Repeat the new passphrase:")) as passphrase:
+        result = desk.create(passphrase)
+    try:
+        if args.json:
+            print_json({"recovery_code": result.recovery_code})
+        else:
+            say(_("A new vault was created in {path}.").format(path=desk.paths.root))
+            say("")
+            say(_("Your recovery code — write it down by hand now; it is shown only this once:"))
+            say("")
+            say("    " + result.recovery_code)
+            say("")
+            say(
+                _(
+                    "Keep it outside your home, for example with your lawyer. With it you can open "
+                    "the vault if you forget the passphrase, and restore a backup."
+                )
+            )
+    finally:
+        desk.lock()
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    with unlock(args) as desk:
+        status = desk.status()
+    if args.json:
+        print_json(status)
+        return 0
+    kdf: dict[str, Any] = status["kdf"]
+    say(_("Vault: {path}").format(path=status["path"]))
+    say(_("Format version: {v}").format(v=status["format_version"]))
+    say(
+        _("Key derivation: Argon2id, {mib} MiB, {t} passes, {p} lanes").format(
+            mib=kdf["memory_kib"] // 1024, t=kdf["iterations"], p=kdf["lanes"]
+        )
+    )
+    for name, count in sorted(status["counts"].items()):
+        say(f"{name}: {count}")
+    return 0
+
+
+def cmd_passwd(args: argparse.Namespace) -> int:
+    with unlock(args) as desk:
+        secrets = Secrets(args.passphrase_fd)
+        with secrets.new(_("New passphrase:"), _("Repeat the new passphrase:")) as new:
+            desk.change_passphrase(new)
+    say(_("The passphrase was changed."))
+    return 0
+
+
+def cmd_recover(args: argparse.Namespace) -> int:
+    desk = desk_for(args)
+    secrets = Secrets(args.passphrase_fd)
+    with secrets.text(_("Recovery code:")) as code_secret:
+        code = code_secret.buffer.decode("utf-8", "replace")
+    # Check the code's check digit before asking anything else (instant, no slow derivation).
+    from defender_desk.vault import recovery
+
+    recovery.normalize(code)
+    with secrets.new(_("New passphrase:"), _("Repeat the new passphrase:")) as new, desk:
+        desk.recover(code, new)
+        report_warnings(desk)
+    say(_("The vault is open again and has a new passphrase."))
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    with unlock(args) as desk:
+        report = desk.check()
+    if args.json:
+        print_json({"ok": report.ok, "problems": report.problems})
+    elif report.ok:
+        say(_("No problems found."))
+    else:
+        for problem in report.problems:
+            say(problem)
+    return 0 if report.ok else CHECK_FAILED
