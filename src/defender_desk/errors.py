@@ -69,7 +69,9 @@ class VaultDamaged(DefenderDeskError):
     """The vault's files are missing, garbage, foreign or were tampered with."""
 
     message = N_("the vault is damaged or is not a Defender Desk vault ({what})")
-    hint: ClassVar[str | None] = N_("do not delete anything; restore from your backup if you have one")
+    hint: ClassVar[str | None] = N_(
+        "do not delete anything; restore from your backup if you have one"
+    )
     exit_code = 5
 
 
