@@ -7,18 +7,23 @@ plain values and models — never Qt objects, never translated text. Errors are
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 from defender_desk import __version__
 from defender_desk import settings as settings_mod
+from defender_desk.domain.models import Evidence, Incident, Person
 from defender_desk.errors import VaultLocked
 from defender_desk.paths import VaultPaths
 from defender_desk.secret import Secret
-from defender_desk.vault import db, keyslots, store
+from defender_desk.vault import db, history, keyslots, store
+from defender_desk.vault.evidence import EvidenceStore, Progress
 from defender_desk.vault.kdf import FLOOR
+from defender_desk.vault.records import IncidentFilter, RecordStore
 
 
 @dataclass(frozen=True)
@@ -29,12 +34,17 @@ class CreateResult:
 @dataclass(frozen=True)
 class CheckReport:
     ok: bool
-    problems: list[str]
+    problems: list[history.Problem]
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
 
 
 class Desk:
-    def __init__(self, vault_dir: Path) -> None:
+    def __init__(self, vault_dir: Path, *, clock: Callable[[], datetime] = _utc_now) -> None:
         self.paths = VaultPaths(Path(vault_dir))
+        self.clock = clock
         self._vault: store.OpenVault | None = None
 
     # -- lifecycle ----------------------------------------------------------------------------
@@ -121,11 +131,120 @@ class Desk:
                 counts[name] = int(vault.conn.execute(f"SELECT count(*) FROM {name}").fetchone()[0])  # noqa: S608 - fixed names
         return counts
 
-    def check(self) -> CheckReport:
-        """Integrity of the database (and, as they land, evidence and history)."""
+    def check(self, progress: Progress | None = None) -> CheckReport:
+        """Integrity of the database, the history chain, and every evidence file (re-hashed)."""
         vault = self._open()
-        problems = db.integrity_problems(vault.conn)
+        problems = [
+            history.Problem("database: {detail}", {"detail": p})
+            for p in db.integrity_problems(vault.conn)
+        ]
+        problems += history.verify(vault.conn)
+        problems += self.records.consistency_problems()
+        problems += self.evidence.verify(progress)
         return CheckReport(ok=not problems, problems=problems)
+
+    # -- the record ---------------------------------------------------------------------------
+    @property
+    def records(self) -> RecordStore:
+        return RecordStore(self._open().conn, self.clock)
+
+    @property
+    def evidence(self) -> EvidenceStore:
+        return EvidenceStore(self._open().conn, self.paths.objects, self.clock)
+
+    def add_person(self, draft: dict[str, Any]) -> Person:
+        return self.records.add_person(draft)
+
+    def edit_person(self, person_id: str, changes: dict[str, Any]) -> Person:
+        return self.records.edit_person(person_id, changes)
+
+    def delete_person(self, person_id: str) -> None:
+        self.records.delete_person(person_id)
+
+    def list_people(self) -> list[Person]:
+        return self.records.list_people()
+
+    def get_person(self, person_id: str) -> Person:
+        return self.records.get_person(person_id)
+
+    def add_incident(
+        self,
+        draft: dict[str, Any],
+        evidence_paths: Sequence[Path] = (),
+        *,
+        progress: Progress | None = None,
+        cancel: Callable[[], bool] | None = None,
+    ) -> Incident:
+        """Create an incident, then import its evidence files. If an import fails the incident
+        stays (it is acknowledged) and the error names the file; earlier files stay attached."""
+        incident = self.records.add_incident(draft)
+        for path in evidence_paths:
+            self.add_evidence(incident.id, path, progress=progress, cancel=cancel)
+        return incident
+
+    def edit_incident(self, incident_id: str, changes: dict[str, Any]) -> Incident:
+        return self.records.edit_incident(incident_id, changes)
+
+    def delete_incident(self, incident_id: str) -> int:
+        return self.records.delete_incident(incident_id)
+
+    def get_incident(self, incident_id: str) -> Incident:
+        return self.records.get_incident(incident_id)
+
+    def list_incidents(
+        self,
+        flt: IncidentFilter | None = None,
+        *,
+        limit: int | None = None,
+        offset: int = 0,
+        newest_first: bool = False,
+    ) -> list[Incident]:
+        return self.records.list_incidents(
+            flt, limit=limit, offset=offset, newest_first=newest_first
+        )
+
+    def count_incidents(self, flt: IncidentFilter | None = None) -> int:
+        return self.records.count_incidents(flt)
+
+    def history_of(self, record_id: str) -> list[dict[str, Any]]:
+        return history.revisions_of(self._open().conn, record_id)
+
+    def add_evidence(
+        self,
+        incident_id: str | None,
+        untrusted_path: Path,
+        *,
+        progress: Progress | None = None,
+        cancel: Callable[[], bool] | None = None,
+    ) -> Evidence:
+        records = self.records
+        if incident_id is not None:
+            records.get_incident(incident_id)
+
+        def reindex(_evidence: Evidence) -> None:
+            if incident_id is not None:
+                records.reindex(incident_id)
+
+        return self.evidence.add(
+            untrusted_path, incident_id, progress=progress, cancel=cancel, on_written=reindex
+        )
+
+    def list_evidence(self, incident_id: str | None = None) -> list[Evidence]:
+        if incident_id is not None:
+            self.records.get_incident(incident_id)
+        return self.evidence.list(incident_id)
+
+    def read_evidence(self, evidence_id: str) -> bytes:
+        return self.evidence.read_bytes(evidence_id)
+
+    def verify_evidence(self, progress: Progress | None = None) -> list[history.Problem]:
+        return self.evidence.verify(progress)
+
+    def delete_evidence(self, evidence_id: str) -> Evidence:
+        evidence = self.evidence.delete(evidence_id)
+        if evidence.incident_id is not None:
+            self.records.reindex(evidence.incident_id)
+        return evidence
 
     def settings(self) -> settings_mod.Settings:
         return settings_mod.load(self.paths.settings_file)

@@ -16,13 +16,14 @@ import sys
 from collections.abc import Callable, Sequence
 
 from defender_desk import hardening, i18n, log
-from defender_desk.cli import common, vault_cmds
+from defender_desk.cli import common, record_cmds, vault_cmds
 from defender_desk.errors import DefenderDeskError
 from defender_desk.i18n import _
 
 # Each module exposes register(subparsers); order is the order in --help.
 COMMAND_MODULES: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = [
     vault_cmds.register,
+    record_cmds.register,
 ]
 
 

@@ -9,9 +9,6 @@ from defender_desk.app import Desk
 from defender_desk.cli.common import Secrets, desk_for, print_json, say, warn
 from defender_desk.i18n import _
 
-CHECK_FAILED = 5
-
-
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("init", help=_("create a new vault"))
     p.add_argument("--json", action="store_true", help=_("print the result as JSON"))
@@ -123,13 +120,8 @@ def cmd_recover(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from defender_desk.cli.record_cmds import print_problems
+
     with unlock(args) as desk:
         report = desk.check()
-    if args.json:
-        print_json({"ok": report.ok, "problems": report.problems})
-    elif report.ok:
-        say(_("No problems found."))
-    else:
-        for problem in report.problems:
-            say(problem)
-    return 0 if report.ok else CHECK_FAILED
+    return print_problems(report.problems, args.json)

@@ -101,3 +101,29 @@ def normalize(untrusted_text: str) -> str:
 def to_secret(untrusted_text: str) -> Secret:
     """The code as the secret fed to Argon2id (its 32 ASCII digits)."""
     return Secret(normalize(untrusted_text).encode("ascii"))
+
+
+# -- the recovery identity (backups) --------------------------------------------------------
+# Backups are encrypted to an age X25519 identity derived from the recovery code alone — not
+# from the vault's salt — so a backup can be restored on a new machine from the file plus the
+# code. The salt is fixed and public: the code's 103 bits of entropy make per-vault salting
+# unnecessary, and Argon2id at the floor makes each guess cost as much as an unlock.
+BACKUP_IDENTITY_SALT = b"defender-desk/recovery-identity/v1"
+
+
+def backup_identity(code: Secret) -> str:
+    """The ``AGE-SECRET-KEY-1…`` identity that opens her backups (derived from the code)."""
+    from defender_desk.sharing.keys import age_identity_from_seed
+    from defender_desk.vault.kdf import FLOOR, derive
+
+    seed = derive(code, BACKUP_IDENTITY_SALT, FLOOR)
+    try:
+        return age_identity_from_seed(seed.buffer)
+    finally:
+        seed.wipe()
+
+
+def backup_recipient(code: Secret) -> str:
+    from defender_desk.sharing.keys import age_recipient_from_identity
+
+    return age_recipient_from_identity(backup_identity(code))

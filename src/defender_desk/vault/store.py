@@ -34,13 +34,14 @@ from defender_desk.errors import (
 from defender_desk.instance import InstanceLock
 from defender_desk.paths import VaultPaths
 from defender_desk.secret import Secret
-from defender_desk.vault import db, kdf, keyslots, recovery
+from defender_desk.vault import db, evidence, kdf, keyslots, recovery
 from defender_desk.vault.keyslots import Header, Role
 
 META_VAULT_ID = "vault_id"
 META_GENERATION = "header_generation"
 META_RECOVERY_KEK = "recovery_kek"
 META_CREATED = "created_at"
+META_RECOVERY_RECIPIENT = "recovery_recipient"
 
 
 def _u64(n: int) -> bytes:
@@ -119,11 +120,16 @@ def _read_header(paths: VaultPaths) -> Header:
     return keyslots.parse(raw)
 
 
-def create(paths: VaultPaths, passphrase: Secret) -> Created:
+def create(paths: VaultPaths, passphrase: Secret, *, recovery_code: str | None = None) -> Created:
     """Make a new vault in ``paths.root`` (created 0700). Never overwrites: raises
-    :class:`VaultExists` if a key file or database is there. On failure nothing is left."""
+    :class:`VaultExists` if a key file or database is there. On failure nothing is left.
+
+    ``recovery_code`` keeps an existing code (restoring a backup); by default a new one is made.
+    """
     if not passphrase:
         raise EmptyPassphrase()
+    if recovery_code is not None:
+        recovery_code = recovery.format_code(recovery.normalize(recovery_code))
     if paths.has_vault():
         raise VaultExists(path=str(paths.root))
     safewrite.ensure_private_dir(paths.root)
@@ -136,9 +142,10 @@ def create(paths: VaultPaths, passphrase: Secret) -> Created:
         params = kdf.creation_params()
         salt, vault_id = keyslots.new_salt(), keyslots.new_vault_id()
         master = Secret(secrets.token_bytes(kdf.KEY_LEN))
-        code = recovery.generate()
+        code = recovery_code or recovery.generate()
         with recovery.to_secret(code) as code_secret:
             kek_rec = kdf.derive(code_secret, salt, params)
+            backup_recipient = recovery.backup_recipient(code_secret)
         kek_pass = kdf.derive(passphrase, salt, params)
         keys = [master, kek_rec, kek_pass]
         header = keyslots.build(
@@ -150,11 +157,13 @@ def create(paths: VaultPaths, passphrase: Secret) -> Created:
             keks={Role.PASSPHRASE: kek_pass, Role.RECOVERY: kek_rec},
         )
         conn = db.connect(paths.db_file, master, create=True)
+        evidence.ensure_storage_identity(conn)
         with db.transaction(conn):
             db.set_meta(conn, META_VAULT_ID, vault_id)
             db.set_meta(conn, META_GENERATION, _u64(1))
             db.set_meta(conn, META_RECOVERY_KEK, bytes(kek_rec.buffer))
             db.set_meta(conn, META_CREATED, datetime.now(UTC).isoformat().encode())
+            db.set_meta(conn, META_RECOVERY_RECIPIENT, backup_recipient.encode("ascii"))
         safewrite.write_bytes(paths.key_file, header.to_bytes(), overwrite=False)
         vault = OpenVault(paths, conn, header, master, kek_pass, kek_rec, lock)
         return Created(vault=vault, recovery_code=code)
@@ -204,6 +213,8 @@ def _finish_open(
         if header.generation > db_gen:
             with db.transaction(conn):
                 db.set_meta(conn, META_GENERATION, _u64(header.generation))
+        evidence.ensure_storage_identity(conn)
+        evidence.EvidenceStore(conn, paths.objects, lambda: datetime.now(UTC)).remove_orphans()
         kek_rec = Secret(kek_rec_raw)
         kek_pass = opened.kek if opened.role is Role.PASSPHRASE else Secret(bytes(32))
         vault = OpenVault(paths, conn, header, opened.master_key, kek_pass, kek_rec, lock)
