@@ -128,7 +128,7 @@ class Desk:
         }
         for name in ("incidents", "people", "evidence", "obligations", "contacts"):
             if name in tables:
-                counts[name] = int(vault.conn.execute(f"SELECT count(*) FROM {name}").fetchone()[0])  # noqa: S608 - fixed names
+                counts[name] = int(vault.conn.execute(f"SELECT count(*) FROM {name}").fetchone()[0])
         return counts
 
     def check(self, progress: Progress | None = None) -> CheckReport:
@@ -232,7 +232,7 @@ class Desk:
     def list_evidence(self, incident_id: str | None = None) -> list[Evidence]:
         if incident_id is not None:
             self.records.get_incident(incident_id)
-        return self.evidence.list(incident_id)
+        return self.evidence.listing(incident_id)
 
     def read_evidence(self, evidence_id: str) -> bytes:
         return self.evidence.read_bytes(evidence_id)

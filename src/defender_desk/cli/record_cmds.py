@@ -79,8 +79,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     isub.required = True
     p = isub.add_parser("add", help=_("add an incident; prints the id"))
     _incident_options(p, required=True)
-    p.add_argument("--evidence", action="append", default=[], metavar="FILE",
-                   help=_("an evidence file to import and attach (repeatable)"))
+    p.add_argument(
+        "--evidence",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help=_("an evidence file to import and attach (repeatable)"),
+    )
     p.set_defaults(func=cmd_incident_add)
     p = isub.add_parser("edit", help=_("change an incident (given options replace old values)"))
     p.add_argument("id")
@@ -113,8 +118,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = esub.add_parser("add", help=_("import files and attach them to an incident"))
     p.add_argument("incident_id")
     p.add_argument("files", nargs="+", metavar="FILE")
-    p.add_argument("--remove-original", action="store_true",
-                   help=_("delete each original file after it was imported"))
+    p.add_argument(
+        "--remove-original",
+        action="store_true",
+        help=_("delete each original file after it was imported"),
+    )
     p.set_defaults(func=cmd_evidence_add)
     p = esub.add_parser("list", help=_("list evidence files"))
     p.add_argument("incident_id", nargs="?")
@@ -132,25 +140,42 @@ def _person_options(p: argparse.ArgumentParser, *, required: bool) -> None:
     p.add_argument("--name", required=required, metavar="TEXT", help=_("name or alias"))
     p.add_argument("--role", required=required, choices=_choices(PersonRole))
     p.add_argument("--relation", choices=_choices(Relation), help=_("for family"))
-    p.add_argument("--institution", choices=_choices(InstitutionKind), metavar="KIND",
-                   help=_("for actors: {kinds}").format(kinds=", ".join(_choices(InstitutionKind))))
+    p.add_argument(
+        "--institution",
+        choices=_choices(InstitutionKind),
+        metavar="KIND",
+        help=_("for actors: {kinds}").format(kinds=", ".join(_choices(InstitutionKind))),
+    )
     p.add_argument("--notes", metavar="TEXT")
 
 
 def _incident_options(p: argparse.ArgumentParser, *, required: bool) -> None:
-    p.add_argument("--category", required=required, metavar="CODE",
-                   help=_("a category code (see 'categories')"))
+    p.add_argument(
+        "--category",
+        required=required,
+        metavar="CODE",
+        help=_("a category code (see 'categories')"),
+    )
     p.add_argument("--title", required=required, metavar="TEXT")
-    p.add_argument("--happened", required=required, metavar="WHEN",
-                   help="2023-05-14T21:30 | 2023-05-14 | 2023-05 | 2023 | ~2021")
+    p.add_argument(
+        "--happened",
+        required=required,
+        metavar="WHEN",
+        help="2023-05-14T21:30 | 2023-05-14 | 2023-05 | 2023 | ~2021",
+    )
     p.add_argument("--until", metavar="WHEN")
     p.add_argument("--text", metavar="TEXT", help=_("what happened"))
-    p.add_argument("--target", action="append", metavar="ID",
-                   help=_("a person it was aimed at, or 'self' (repeatable)"))
+    p.add_argument(
+        "--target",
+        action="append",
+        metavar="ID",
+        help=_("a person it was aimed at, or 'self' (repeatable)"),
+    )
     p.add_argument("--actor", action="append", metavar="ID", help=_("who acted (repeatable)"))
     p.add_argument("--witness", action="append", metavar="ID", help=_("a witness (repeatable)"))
-    p.add_argument("--channel", choices=_choices(Channel), metavar="NAME",
-                   help=", ".join(_choices(Channel)))
+    p.add_argument(
+        "--channel", choices=_choices(Channel), metavar="NAME", help=", ".join(_choices(Channel))
+    )
     p.add_argument("--severity", type=int, choices=range(1, 6), metavar="1-5")
     p.add_argument("--place", metavar="TEXT")
     p.add_argument("--tag", action="append", metavar="TAG")
@@ -241,7 +266,9 @@ def person_json(person: Person) -> dict[str, Any]:
     return person.model_dump(mode="json")
 
 
-def incident_json(desk: Desk, incident: Incident, evidence_count: int | None = None) -> dict[str, Any]:
+def incident_json(
+    desk: Desk, incident: Incident, evidence_count: int | None = None
+) -> dict[str, Any]:
     data = incident.model_dump(mode="json")
     lang = get_language()
     data["category_label"] = taxonomy.label(incident.category, lang)
@@ -442,8 +469,12 @@ def cmd_evidence_add(args: argparse.Namespace) -> int:
                 except OSError:
                     say(_("the original {name} could not be deleted").format(name=path.name))
     if args.remove_original:
-        say(_("The originals were deleted. On an SSD or a flash drive their blocks may still be "
-              "readable with special tools until they are overwritten."))
+        say(
+            _(
+                "The originals were deleted. On an SSD or a flash drive their blocks may still be "
+                "readable with special tools until they are overwritten."
+            )
+        )
     return 0
 
 
@@ -459,8 +490,10 @@ def cmd_evidence_list(args: argparse.Namespace) -> int:
 
 
 def print_problems(problems: list[history.Problem], as_json: bool) -> int:
-    texts = [_(p.message).format(**{k: _(v) if k == "reason" else v
-                                    for k, v in p.fields.items()}) for p in problems]
+    texts = [
+        _(p.message).format(**{k: _(v) if k == "reason" else v for k, v in p.fields.items()})
+        for p in problems
+    ]
     if as_json:
         print_json({"ok": not problems, "problems": texts})
     elif problems:

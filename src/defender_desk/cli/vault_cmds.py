@@ -9,6 +9,7 @@ from defender_desk.app import Desk
 from defender_desk.cli.common import Secrets, desk_for, print_json, say, warn
 from defender_desk.i18n import _
 
+
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("init", help=_("create a new vault"))
     p.add_argument("--json", action="store_true", help=_("print the result as JSON"))

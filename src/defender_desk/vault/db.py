@@ -91,11 +91,17 @@ def connect(path: Path, master_key: Secret, *, create: bool = False) -> Connecti
         if str(mode).lower() != "wal":
             raise VaultDamaged(what=N_("the database cannot use its journal"))
         conn.execute("PRAGMA synchronous = FULL")
+        # Full Unicode case folding for short searches (SQLite's LIKE folds ASCII only).
+        conn.create_function("dd_fold", 1, _fold, deterministic=True)
         migrate(conn)
         return conn
     except BaseException:
         conn.close()
         raise
+
+
+def _fold(value: object) -> object:
+    return value.casefold() if isinstance(value, str) else value
 
 
 def schema_version(conn: Connection) -> int:

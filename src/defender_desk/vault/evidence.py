@@ -67,8 +67,17 @@ class _HashingReader:
         self.f, self.total, self.progress, self.cancel = f, total, progress, cancel
         self.sha = hashlib.sha256()
         self.done = 0
+        self.error: BaseException | None = None
 
     def read(self, n: int = -1) -> bytes:
+        # pyrage turns an exception raised here into a bare EncryptError: keep the real one.
+        try:
+            return self._read(n)
+        except BaseException as exc:
+            self.error = exc
+            raise
+
+    def _read(self, n: int) -> bytes:
         if self.cancel is not None and self.cancel():
             raise Cancelled()
         data = self.f.read(CHUNK if n is None or n < 0 else min(n, CHUNK))
@@ -79,6 +88,27 @@ class _HashingReader:
         return data
 
     def readable(self) -> bool:
+        return True
+
+
+class _ErrorKeepingWriter:
+    """Passes writes on; remembers the error pyrage would otherwise flatten."""
+
+    def __init__(self, out: Any) -> None:
+        self.out = out
+        self.error: BaseException | None = None
+
+    def write(self, data: bytes) -> int:
+        try:
+            return int(self.out.write(data))
+        except BaseException as exc:
+            self.error = exc
+            raise
+
+    def flush(self) -> None:
+        pass
+
+    def writable(self) -> bool:
         return True
 
 
@@ -99,7 +129,7 @@ class _HashingWriter:
         self.sha.update(data)
         if self.buf is not None:
             self.buf.write(data)
-        else:
+        elif self.sink is not None:
             self.sink.write(data)
         return len(data)
 
@@ -137,11 +167,13 @@ class EvidenceStore:
         :class:`Cancelled`; on any failure no object and no row remain."""
         display = _display_name(untrusted_path)
         try:
-            f = open(untrusted_path, "rb")  # noqa: SIM115 - closed below
+            f = open(untrusted_path, "rb")
         except FileNotFoundError:
             raise EvidenceFileProblem(path=display, reason=N_("the file does not exist")) from None
         except IsADirectoryError:
-            raise EvidenceFileProblem(path=display, reason=N_("it is a folder, not a file")) from None
+            raise EvidenceFileProblem(
+                path=display, reason=N_("it is a folder, not a file")
+            ) from None
         except PermissionError:
             raise EvidenceFileProblem(path=display, reason=N_("the file cannot be read")) from None
         except OSError:
@@ -160,11 +192,13 @@ class EvidenceStore:
             reader = _HashingReader(f, st.st_size, progress, cancel)
             recipient = self._identity().to_public()
             with safewrite.atomic_stream(target, overwrite=False) as out:
+                sink = _ErrorKeepingWriter(out)
                 try:
-                    pyrage.encrypt_io(reader, out, [recipient])
-                except (Cancelled, safewrite.StorageError):
-                    raise
-                except OSError:
+                    pyrage.encrypt_io(reader, sink, [recipient])
+                except (pyrage.EncryptError, OSError, ValueError):
+                    for cause in (sink.error, reader.error):
+                        if isinstance(cause, DefenderDeskError):
+                            raise cause from None
                     raise EvidenceFileProblem(
                         path=display, reason=N_("the file could not be read to the end")
                     ) from None
@@ -223,7 +257,7 @@ class EvidenceStore:
             raise NotFound(kind=N_("evidence file"), id=evidence_id)
         return Evidence.model_validate_json(row[0])
 
-    def list(self, incident_id: str | None = None) -> list[Evidence]:
+    def listing(self, incident_id: str | None = None) -> list[Evidence]:
         if incident_id is None:
             rows = self.conn.execute("SELECT data FROM evidence ORDER BY added_at, id")
         else:
@@ -254,7 +288,9 @@ class EvidenceStore:
             with open(path, "rb") as f:
                 pyrage.decrypt_io(f, writer, [self._identity()])
         except FileNotFoundError:
-            raise EvidenceDamaged(id=evidence.id, reason=N_("its encrypted file is missing")) from None
+            raise EvidenceDamaged(
+                id=evidence.id, reason=N_("its encrypted file is missing")
+            ) from None
         except (pyrage.DecryptError, OSError, ValueError):
             raise EvidenceDamaged(id=evidence.id, reason=N_("it cannot be decrypted")) from None
         if writer.size != evidence.size or writer.sha.hexdigest() != evidence.sha256:
@@ -286,7 +322,7 @@ class EvidenceStore:
     def verify(self, progress: Progress | None = None) -> list[history.Problem]:
         """Decrypt and re-hash every file; name each one that is missing or altered."""
         problems: list[history.Problem] = []
-        items = self.list()
+        items = self.listing()
         for n, evidence in enumerate(items, 1):
             try:
                 self._decrypt(evidence, _HashingWriter(_Null(), limit=evidence.size))

@@ -38,7 +38,9 @@ def _lp(text: str) -> bytes:
     return struct.pack(">I", len(raw)) + raw
 
 
-def link(prev: bytes, seq: int, record_id: str, operation: str, recorded_at: str, c: bytes) -> bytes:
+def link(
+    prev: bytes, seq: int, record_id: str, operation: str, recorded_at: str, c: bytes
+) -> bytes:
     return hashlib.sha256(
         prev + struct.pack(">Q", seq) + _lp(record_id) + _lp(operation) + _lp(recorded_at) + c
     ).digest()

@@ -14,14 +14,14 @@ import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from defender_desk.domain import taxonomy
 from defender_desk.domain.dates import FuzzyDate
 from defender_desk.domain.models import Incident, Person, canonical_json, validation_to_error
-from defender_desk.errors import N_, DefenderDeskError, NotFound
+from defender_desk.errors import N_, DefenderDeskError, InvalidInput, NotFound
 from defender_desk.vault import db, history
 
 Connection = Any
@@ -174,7 +174,9 @@ class RecordStore:
         return int(kept)
 
     def get_incident(self, incident_id: str) -> Incident:
-        row = self.conn.execute("SELECT data FROM incidents WHERE id = ?", (incident_id,)).fetchone()
+        row = self.conn.execute(
+            "SELECT data FROM incidents WHERE id = ?", (incident_id,)
+        ).fetchone()
         if row is None:
             raise NotFound(kind=N_("incident"), id=incident_id)
         return Incident.model_validate_json(row[0])
@@ -182,7 +184,9 @@ class RecordStore:
     def count_incidents(self, flt: IncidentFilter | None = None) -> int:
         where, params = self._where(flt or IncidentFilter())
         return int(
-            self.conn.execute(f"SELECT count(*) FROM incidents i WHERE {where}", params).fetchone()[0]  # noqa: S608 - built from fixed fragments
+            self.conn.execute(f"SELECT count(*) FROM incidents i WHERE {where}", params).fetchone()[
+                0
+            ]
         )
 
     def list_incidents(
@@ -196,7 +200,7 @@ class RecordStore:
         where, params = self._where(flt or IncidentFilter())
         order = "DESC" if newest_first else "ASC"
         sql = (
-            f"SELECT data FROM incidents i WHERE {where}"  # noqa: S608 - fixed fragments
+            f"SELECT data FROM incidents i WHERE {where}"
             f" ORDER BY sort_start {order}, sort_rank {order}, id {order} LIMIT ? OFFSET ?"
         )
         rows = self.conn.execute(sql, [*params, -1 if limit is None else limit, offset])
@@ -210,7 +214,7 @@ class RecordStore:
         return {
             r[0]: int(r[1])
             for r in self.conn.execute(
-                f"SELECT incident_id, count(*) FROM evidence WHERE incident_id IN ({marks})"  # noqa: S608
+                f"SELECT incident_id, count(*) FROM evidence WHERE incident_id IN ({marks})"
                 " GROUP BY incident_id",
                 ids,
             )
@@ -226,10 +230,11 @@ class RecordStore:
                     "i.rowid IN (SELECT rowid FROM incident_search WHERE incident_search MATCH ?)"
                 )
                 params.append('"' + q.replace('"', '""') + '"')
-            else:  # trigram needs three characters; short queries scan
-                like = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            else:  # trigram needs three characters; short queries scan, folding case fully
+                like = "%" + _escape_like(q.casefold()) + "%"
                 cols = " OR ".join(
-                    f"{c} LIKE ? ESCAPE '\\'" for c in ("title", "body", "people", "tags", "files")
+                    f"dd_fold({c}) LIKE ? ESCAPE '\\'"
+                    for c in ("title", "body", "people", "tags", "files")
                 )
                 clauses.append(f"i.rowid IN (SELECT rowid FROM incident_search WHERE {cols})")
                 params += [like] * 5
@@ -288,7 +293,9 @@ class RecordStore:
 
     def _rowid(self, incident_id: str) -> int:
         return int(
-            self.conn.execute("SELECT rowid FROM incidents WHERE id = ?", (incident_id,)).fetchone()[0]
+            self.conn.execute(
+                "SELECT rowid FROM incidents WHERE id = ?", (incident_id,)
+            ).fetchone()[0]
         )
 
     def _write_incident(self, incident: Incident, operation: str) -> None:
@@ -387,7 +394,7 @@ class RecordStore:
         """Live records that differ from their latest revision (an edit outside the app)."""
         problems: list[history.Problem] = []
         for table, kind in (("people", "person"), ("incidents", "incident")):
-            for rid, data in self.conn.execute(f"SELECT id, data FROM {table} ORDER BY id"):  # noqa: S608
+            for rid, data in self.conn.execute(f"SELECT id, data FROM {table} ORDER BY id"):
                 if history.latest_content(self.conn, rid) != data.encode("utf-8"):
                     problems.append(
                         history.Problem(
@@ -398,8 +405,40 @@ class RecordStore:
         return problems
 
 
-def _validate(model: type[Any], data: dict[str, Any]) -> Any:
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _bad_text_field(value: Any, path: str) -> str | None:
+    """The dotted path of the first string that is not valid Unicode (lone surrogates, as an
+    undecodable command-line argument becomes), else None."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return path or "-"
+        return None
+    if isinstance(value, dict):
+        items: Iterable[tuple[Any, Any]] = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return None
+    for key, item in items:
+        found = _bad_text_field(item, f"{path}.{key}" if path else str(key))
+        if found:
+            return found
+    return None
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _validate(model: type[M], data: dict[str, Any]) -> M:
+    bad = _bad_text_field(data, "")
+    if bad is not None:
+        raise InvalidInput(field=bad, reason=N_("the text is not valid Unicode"))
     try:
-        return model.model_validate_json(json.dumps(data, ensure_ascii=False))
+        return model.model_validate_json(json.dumps(data))  # ASCII escapes keep lone surrogates
     except ValidationError as exc:
         raise validation_to_error(exc) from None
