@@ -84,6 +84,13 @@ class Desk:
             vault, self._vault = self._vault, None
             vault.close()
 
+    def forget(self) -> None:
+        """Drop the keys and close the database at once, without a checkpoint (panic wipe:
+        the files are about to be erased)."""
+        if self._vault is not None:
+            vault, self._vault = self._vault, None
+            vault.forget()
+
     def __enter__(self) -> Desk:
         return self
 

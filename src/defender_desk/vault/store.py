@@ -70,6 +70,16 @@ class OpenVault:
                 s.wipe()
             self.lock.release()
 
+    def forget(self) -> None:
+        """Close without checkpointing and wipe the keys (the vault is being erased)."""
+        try:
+            with contextlib.suppress(Exception):
+                self.conn.close()
+        finally:
+            for s in (self.master_key, self.kek_passphrase, self.kek_recovery):
+                s.wipe()
+            self.lock.release()
+
     def write_header(self, *, kek_passphrase: Secret | None = None) -> None:
         """Rewrite ``vault.key`` (generation + 1, fresh nonces), then mirror the generation.
 

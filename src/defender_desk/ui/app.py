@@ -1,0 +1,216 @@
+"""The controller: builds the QApplication, wires the tray, locking and windows.
+
+Life cycle: unlock window (or first-run wizard) → main window → **lock = restart the process**
+(re-exec into the unlock window), so no record text survives in this process's memory; Python
+cannot wipe its strings. Quit locks first. A panic wipe (from the tray or another process via
+``wipe.signal``) drops the keys and exits.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QLibraryInfo, QObject, QTimer, QTranslator, Signal
+from PySide6.QtWidgets import QApplication, QWidget
+
+from defender_desk import i18n
+from defender_desk.i18n import _
+from defender_desk.paths import resolve_vault_dir
+from defender_desk.ui import icons
+
+if TYPE_CHECKING:
+    from defender_desk.app import Desk
+    from defender_desk.settings import Settings
+    from defender_desk.ui.main_window import MainWindow
+    from defender_desk.ui.tray import Tray
+
+APP_NAME = "Defender Desk"
+
+
+def practice_dir(vault_dir: Path) -> Path:
+    return vault_dir.parent / (vault_dir.name + "-practice")
+
+
+class Controller(QObject):
+    language_changed = Signal()
+    locked = Signal()
+
+    def __init__(
+        self,
+        app: QApplication,
+        vault_dir: Path,
+        *,
+        lang: str | None = None,
+        practice: bool = False,
+        restart: Callable[[], None] | None = None,
+        argv: list[str] | None = None,
+    ) -> None:
+        super().__init__()
+        from defender_desk.app import Desk
+
+        self.app = app
+        self.practice = practice
+        self.vault_dir = practice_dir(vault_dir) if practice else vault_dir
+        self.desk: Desk = Desk(self.vault_dir)
+        self.settings: Settings = self.desk.settings()
+        self.argv = list(argv or [])
+        self._restart = restart or self._reexec
+        self._qt_translators: list[QTranslator] = []
+        self.window: QWidget | None = None
+        self.main_window: MainWindow | None = None
+        self.tray: Tray | None = None
+        self.restart_requested = False
+        self.set_language(lang or self.settings.language or i18n.system_language(), save=False)
+        self._wipe_timer = QTimer(self)
+        self._wipe_timer.setInterval(500)
+        self._wipe_timer.timeout.connect(self._check_wipe_signal)
+
+    # -- language ---------------------------------------------------------------------------
+    def set_language(self, lang: str, *, save: bool = True) -> None:
+        i18n.set_language(lang)
+        for t in self._qt_translators:
+            self.app.removeTranslator(t)
+        self._qt_translators = []
+        if lang != "en":
+            t = QTranslator(self.app)
+            if t.load(
+                f"qtbase_{lang}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+            ):
+                self.app.installTranslator(t)
+                self._qt_translators.append(t)
+        if save:
+            self.settings = self.settings.model_copy(update={"language": lang})
+            self.desk.save_settings(self.settings)
+        self.app.setApplicationDisplayName(self.display_name())
+        self.language_changed.emit()
+
+    def display_name(self) -> str:
+        return _("Notes") if self.settings.discreet else APP_NAME
+
+    def save_settings(self, settings: Settings) -> None:
+        self.settings = settings
+        self.desk.save_settings(settings)
+        self.app.setWindowIcon(icons.app_icon(settings.discreet))
+        if self.tray is not None:
+            self.tray.retranslate()
+
+    # -- start ------------------------------------------------------------------------------
+    def start(self) -> None:
+        from defender_desk.ui.tray import Tray
+
+        self.app.setWindowIcon(icons.app_icon(self.settings.discreet))
+        self.tray = Tray(self)
+        self._wipe_timer.start()
+        if self.desk.exists():
+            self.show_unlock()
+        else:
+            self.show_onboarding()
+
+    def _replace_window(self, window: QWidget) -> None:
+        old, self.window = self.window, window
+        window.show()
+        if old is not None:
+            old.close()
+            old.deleteLater()
+
+    def show_unlock(self) -> None:
+        from defender_desk.ui.unlock import UnlockWindow
+
+        self._replace_window(UnlockWindow(self))
+
+    def show_onboarding(self) -> None:
+        from defender_desk.ui.onboarding import CreateWizard
+
+        self._replace_window(CreateWizard(self))
+
+    def unlocked(self) -> None:
+        """Called by the unlock window or the wizard once ``self.desk`` is unlocked."""
+        from defender_desk.ui.locking import LockWatch
+        from defender_desk.ui.main_window import MainWindow
+
+        self.main_window = MainWindow(self)
+        self._replace_window(self.main_window)
+        self.lock_watch = LockWatch(self)
+        if self.tray is not None:
+            self.tray.retranslate()
+
+    # -- locking ----------------------------------------------------------------------------
+    def lock(self) -> None:
+        """Lock now: close the vault, then restart the process into the unlock window."""
+        if self.main_window is not None:
+            self.main_window.discard_unsaved()
+        self.desk.lock()
+        self.locked.emit()
+        self.restart_requested = True
+        self._restart()
+
+    def quit(self) -> None:
+        self.desk.lock()
+        if self.tray is not None:
+            self.tray.hide()
+        self.app.quit()
+
+    def _reexec(self) -> None:  # pragma: no cover - replaces the process
+        self.app.processEvents()
+        if getattr(sys, "frozen", False):
+            argv = [sys.executable, *self.argv]
+        else:
+            argv = [sys.executable, "-m", "defender_desk.gui_main", *self.argv]
+        os.execv(argv[0], argv)
+
+    # -- panic wipe -------------------------------------------------------------------------
+    def _check_wipe_signal(self) -> None:
+        if self.desk.paths.wipe_signal.exists() and not self.desk.paths.key_file.exists():
+            self.wiped_elsewhere()
+
+    def panic_wipe(self) -> None:
+        """Erase the vault (key file first), say one neutral line, exit."""
+        from defender_desk.wipe import wipe
+
+        clipboard = self.app.clipboard()
+        # Close the database first (Windows cannot delete open files); it takes a millisecond.
+        self.desk.forget()
+        wipe(self.desk.paths, clear_clipboard=clipboard.clear)
+        from defender_desk.ui import dialogs
+
+        dialogs.info(None, _("Done."))
+        self.app.exit(0)
+
+    def open_practice(self) -> None:
+        """Restart into the practice vault (created and filled on first use)."""
+        from defender_desk.practice import ensure_practice_vault
+
+        ensure_practice_vault(practice_dir(self.vault_dir))
+        self.argv = [*self.argv, "--practice"]
+        self.restart_requested = True
+        self._restart()
+
+    def wiped_elsewhere(self) -> None:
+        """Another process wiped the vault: drop keys and leave."""
+        self.desk.lock()
+        self.app.exit(0)
+
+
+def run(args: argparse.Namespace) -> int:
+    os.environ.setdefault("QT_LOGGING_RULES", "*.debug=false;qt.*.info=false")
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("DefenderDesk")
+    app.setQuitOnLastWindowClosed(False)
+    argv: list[str] = []
+    if args.vault_dir:
+        argv += ["--vault-dir", args.vault_dir]
+    if args.lang:
+        argv += ["--lang", args.lang]
+    if args.practice:
+        argv += ["--practice"]
+    controller = Controller(
+        app, resolve_vault_dir(args.vault_dir), lang=args.lang, practice=args.practice, argv=argv
+    )
+    controller.start()
+    return int(app.exec())

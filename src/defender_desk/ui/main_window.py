@@ -1,0 +1,169 @@
+"""The main window: navigation on the left, one screen at a time on the right."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from defender_desk.i18n import _
+from defender_desk.ui.base import Screen, retranslate_tree
+
+if TYPE_CHECKING:
+    from defender_desk.ui.app import Controller
+
+#: (module, class) of every screen, in navigation order. Screens whose module is missing are
+#: skipped, so the window works while screens are being added.
+SCREENS: list[tuple[str, str]] = [
+    ("defender_desk.ui.screens.overview", "OverviewScreen"),
+    ("defender_desk.ui.screens.incidents", "IncidentsScreen"),
+    ("defender_desk.ui.screens.people", "PeopleScreen"),
+    ("defender_desk.ui.screens.obligations", "ObligationsScreen"),
+    ("defender_desk.ui.screens.emergency", "EmergencyScreen"),
+    ("defender_desk.ui.screens.contacts", "ContactsScreen"),
+    ("defender_desk.ui.screens.export", "ExportScreen"),
+    ("defender_desk.ui.screens.open_export", "OpenExportScreen"),
+    ("defender_desk.ui.screens.backup", "BackupScreen"),
+    ("defender_desk.ui.screens.settings", "SettingsScreen"),
+]
+
+
+def available_screens() -> list[type[Screen]]:
+    found: list[type[Screen]] = []
+    for module, name in SCREENS:
+        try:
+            mod = importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            if exc.name == module:
+                continue
+            raise
+        found.append(getattr(mod, name))
+    return found
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, controller: Controller) -> None:
+        super().__init__()
+        self.controller = controller
+        self.resize(1180, 760)
+        self.nav = QListWidget(self)
+        self.nav.setFixedWidth(230)
+        self.stack = QStackedWidget(self)
+        self.screens: dict[str, Screen] = {}
+        for cls in available_screens():
+            screen = cls(controller, self.stack)
+            self.screens[cls.key] = screen
+            self.stack.addWidget(screen)
+            item = QListWidgetItem()
+            item.setData(Qt.ItemDataRole.UserRole, cls.key)
+            self.nav.addItem(item)
+        self.nav.currentRowChanged.connect(self._on_nav)
+        self.practice_banner = QLabel(self)
+        self.practice_banner.setVisible(controller.practice)
+        self.practice_banner.setStyleSheet(
+            "background: #fef3c7; color: #78350f; padding: 6px; font-weight: bold;"
+        )
+        self.lock_button = QPushButton(self)
+        self.lock_button.clicked.connect(controller.lock)
+        self.emergency_button = QPushButton(self)
+        self.emergency_button.setVisible("emergency" in self.screens)
+        self.emergency_button.clicked.connect(lambda: self.show_screen("emergency"))
+        self.emergency_button.setStyleSheet("color: #b91c1c; font-weight: bold;")
+        side = QVBoxLayout()
+        side.addWidget(self.nav, 1)
+        side.addWidget(self.emergency_button)
+        side.addWidget(self.lock_button)
+        body = QHBoxLayout()
+        body.addLayout(side)
+        body.addWidget(self.stack, 1)
+        outer = QVBoxLayout()
+        outer.addWidget(self.practice_banner)
+        outer.addLayout(body, 1)
+        central = QWidget(self)
+        central.setLayout(outer)
+        self.setCentralWidget(central)
+        self.lock_shortcut = QShortcut(QKeySequence("Ctrl+L"), self)
+        self.lock_shortcut.setContext(Qt.ShortcutContext.ApplicationShortcut)
+        self.lock_shortcut.activated.connect(controller.lock)
+        controller.language_changed.connect(self.retranslate)
+        self.retranslate()
+        if self.nav.count():
+            self.nav.setCurrentRow(0)
+        self._protect_window()
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.controller.display_name())
+        for row in range(self.nav.count()):
+            item = self.nav.item(row)
+            screen = self.screens[item.data(Qt.ItemDataRole.UserRole)]
+            item.setText(_(screen.title))
+        self.nav.setAccessibleName(_("Sections"))
+        self.lock_button.setText(_("Lock now") + "  (Ctrl+L)")
+        self.lock_button.setAccessibleName(_("Lock now"))
+        self.emergency_button.setText(_("Emergency…"))
+        self.emergency_button.setAccessibleName(_("Emergency: someone was detained"))
+        self.practice_banner.setText(
+            _("PRACTICE VAULT — invented records. Nothing here is real or leaves this vault.")
+        )
+        for screen in self.screens.values():
+            retranslate_tree(screen)
+
+    def _on_nav(self, row: int) -> None:
+        if row < 0:
+            return
+        key = self.nav.item(row).data(Qt.ItemDataRole.UserRole)
+        screen = self.screens[key]
+        self.stack.setCurrentWidget(screen)
+        screen.refresh()
+
+    def show_screen(self, key: str, **kwargs: Any) -> Screen:
+        screen = self.screens[key]
+        for row in range(self.nav.count()):
+            if self.nav.item(row).data(Qt.ItemDataRole.UserRole) == key:
+                self.nav.blockSignals(True)
+                self.nav.setCurrentRow(row)
+                self.nav.blockSignals(False)
+        self.stack.setCurrentWidget(screen)
+        if kwargs:
+            screen.navigate_with(**kwargs)
+        else:
+            screen.refresh()
+        self.show()
+        self.raise_()
+        self.activateWindow()
+        return screen
+
+    def current_screen(self) -> Screen:
+        w = self.stack.currentWidget()
+        assert isinstance(w, Screen)
+        return w
+
+    def discard_unsaved(self) -> None:
+        """Locking restarts the process: an edit in progress is lost (by design — it must not
+        survive in memory). Screens may use this to drop drafts."""
+
+    def _protect_window(self) -> None:
+        if sys.platform == "win32":  # pragma: no cover - Windows only
+            from defender_desk.ui.platform_win import exclude_from_capture
+
+            exclude_from_capture(int(self.winId()))
+
+    def closeEvent(self, event: Any) -> None:
+        # Closing the window keeps the app in the tray (locked state stays as it is); the tray's
+        # Quit ends the app.
+        event.ignore()
+        self.hide()

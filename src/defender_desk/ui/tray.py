@@ -1,0 +1,138 @@
+"""The tray icon, always present while the app runs, locked or not:
+**Lock now** (first) · Show · Emergency… (while unlocked) · Panic wipe… · Quit."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QDialog,
+    QLabel,
+    QMenu,
+    QProgressBar,
+    QPushButton,
+    QSystemTrayIcon,
+    QVBoxLayout,
+    QWidget,
+)
+
+from defender_desk.i18n import _
+from defender_desk.ui import icons
+from defender_desk.ui.base import PlainLabel
+from defender_desk.ui.widgets import HoldButton
+
+if TYPE_CHECKING:
+    from defender_desk.ui.app import Controller
+
+
+class Tray(QSystemTrayIcon):
+    def __init__(self, controller: Controller) -> None:
+        super().__init__(icons.app_icon(controller.settings.discreet))
+        self.controller = controller
+        self.menu = QMenu()
+        self.lock_action = QAction(self.menu)
+        self.lock_action.triggered.connect(controller.lock)
+        self.show_action = QAction(self.menu)
+        self.show_action.triggered.connect(self.show_window)
+        self.emergency_action = QAction(self.menu)
+        self.emergency_action.triggered.connect(self.open_emergency)
+        self.wipe_action = QAction(self.menu)
+        self.wipe_action.triggered.connect(self.panic_wipe)
+        self.quit_action = QAction(self.menu)
+        self.quit_action.triggered.connect(controller.quit)
+        for a in (self.lock_action, self.show_action, self.emergency_action):
+            self.menu.addAction(a)
+        self.menu.addSeparator()
+        self.menu.addAction(self.wipe_action)
+        self.menu.addSeparator()
+        self.menu.addAction(self.quit_action)
+        self.setContextMenu(self.menu)
+        self.activated.connect(self._activated)
+        controller.language_changed.connect(self.retranslate)
+        self.retranslate()
+        self.show()
+
+    def retranslate(self) -> None:
+        c = self.controller
+        self.setIcon(icons.app_icon(c.settings.discreet))
+        self.setToolTip(c.display_name())
+        self.lock_action.setText(_("Lock now"))
+        self.lock_action.setEnabled(c.desk.unlocked)
+        self.show_action.setText(_("Show"))
+        self.emergency_action.setText(_("Emergency…"))
+        self.emergency_action.setVisible(
+            c.desk.unlocked and c.main_window is not None and "emergency" in c.main_window.screens
+        )
+        self.wipe_action.setText(_("Panic wipe…"))
+        self.quit_action.setText(_("Quit"))
+
+    def _activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
+        if reason == QSystemTrayIcon.ActivationReason.Trigger:
+            self.show_window()
+
+    def show_window(self) -> None:
+        w = self.controller.window
+        if w is not None:
+            w.show()
+            w.raise_()
+            w.activateWindow()
+
+    def open_emergency(self) -> None:
+        if self.controller.main_window is not None:
+            self.controller.main_window.show_screen("emergency")
+
+    def panic_wipe(self) -> None:
+        self.wipe_dialog = PanicWipeDialog(self.controller)
+        self.wipe_dialog.show()
+        self.wipe_dialog.raise_()
+
+
+class PanicWipeDialog(QDialog):
+    """Lists what will be erased; the button must be held for two seconds."""
+
+    def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        self.title = QLabel(self)
+        self.what = PlainLabel("", self)
+        self.what.setWordWrap(True)
+        self.limits = PlainLabel("", self)
+        self.limits.setWordWrap(True)
+        self.hold = HoldButton(2000, self)
+        self.bar = QProgressBar(self)
+        self.bar.setRange(0, 100)
+        self.bar.setTextVisible(False)
+        self.hold.progressed.connect(self.bar.setValue)
+        self.hold.confirmed.connect(self.do_wipe)
+        self.cancel = QPushButton(self)
+        self.cancel.clicked.connect(self.reject)
+        self.cancel.setDefault(True)
+        lay = QVBoxLayout(self)
+        for w in (self.title, self.what, self.limits, self.bar, self.hold, self.cancel):
+            lay.addWidget(w)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(_("Panic wipe"))
+        self.title.setText(_("Erase this vault now?"))
+        self.what.setText(
+            _(
+                "This erases, on this computer: the vault's key file first (after that nothing in "
+                "the vault can be decrypted, even with the passphrase), then every record, "
+                "evidence file, contact and setting in {path}. It cannot be undone. Your backup "
+                "with your lawyer is not touched."
+            ).format(path=self.controller.desk.paths.root)
+        )
+        self.limits.setText(
+            _(
+                "It cannot erase: copies in file-system snapshots or backups of this computer, "
+                "files you saved for court or copied elsewhere, and what you sent to others."
+            )
+        )
+        self.hold.setText(_("Hold for two seconds to erase"))
+        self.hold.setAccessibleName(_("Hold for two seconds to erase"))
+        self.cancel.setText(_("Cancel"))
+
+    def do_wipe(self) -> None:
+        self.controller.panic_wipe()
