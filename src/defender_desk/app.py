@@ -18,9 +18,11 @@ from defender_desk import __version__
 from defender_desk import settings as settings_mod
 from defender_desk.domain.models import Evidence, Incident, Person
 from defender_desk.errors import VaultLocked
+from defender_desk.obligations.facade import ObligationsFacade
 from defender_desk.paths import VaultPaths
 from defender_desk.secret import Secret
 from defender_desk.vault import db, history, keyslots, store
+from defender_desk.vault import rekey as rekey_mod
 from defender_desk.vault.evidence import EvidenceStore, Progress
 from defender_desk.vault.kdf import FLOOR
 from defender_desk.vault.records import IncidentFilter, RecordStore
@@ -41,7 +43,7 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class Desk:
+class Desk(ObligationsFacade):
     def __init__(self, vault_dir: Path, *, clock: Callable[[], datetime] = _utc_now) -> None:
         self.paths = VaultPaths(Path(vault_dir))
         self.clock = clock
@@ -78,6 +80,19 @@ class Desk:
 
     def change_passphrase(self, new_passphrase: Secret) -> None:
         self._open().change_passphrase(new_passphrase)
+
+    def rekey(
+        self,
+        passphrase: Secret,
+        *,
+        new_recovery_code: bool = False,
+        progress: Progress | None = None,
+    ) -> rekey_mod.RekeyResult:
+        """Rotate every key (see :mod:`defender_desk.vault.rekey`). The passphrase confirms it.
+        Returns the new recovery code when one was asked for (shown once, never stored)."""
+        return rekey_mod.rekey(
+            self._open(), passphrase, new_recovery_code=new_recovery_code, progress=progress
+        )
 
     def lock(self) -> None:
         if self._vault is not None:

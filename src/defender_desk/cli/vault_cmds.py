@@ -25,6 +25,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("recover", help=_("open with the recovery code and set a new passphrase"))
     p.set_defaults(func=cmd_recover)
 
+    p = sub.add_parser(
+        "rekey", help=_("rotate every key after a suspected disclosure (the passphrase stays)")
+    )
+    p.add_argument(
+        "--new-recovery-code", action="store_true", help=_("also issue a new recovery code")
+    )
+    p.set_defaults(func=cmd_rekey)
+
     p = sub.add_parser("check", help=_("check the vault's integrity"))
     p.add_argument("--json", action="store_true", help=_("print the result as JSON"))
     p.set_defaults(func=cmd_check)
@@ -117,6 +125,33 @@ def cmd_recover(args: argparse.Namespace) -> int:
         desk.recover(code, new)
         report_warnings(desk)
     say(_("The vault is open again and has a new passphrase."))
+    return 0
+
+
+def cmd_rekey(args: argparse.Namespace) -> int:
+    desk = unlock(args)
+    try:
+        secrets = Secrets(args.passphrase_fd)
+        with secrets.text(_("Passphrase again, to confirm the rotation:")) as passphrase:
+            result = desk.rekey(passphrase, new_recovery_code=args.new_recovery_code)
+        say(_("Every key was replaced; an old copy of the key file opens nothing now."))
+        say(_("{n} evidence files were re-encrypted.").format(n=result.evidence_files))
+        if result.new_recovery_code:
+            say("")
+            say(
+                _(
+                    "Your NEW recovery code — write it down by hand now; the old one no longer "
+                    "works and this one is shown only this once:"
+                )
+            )
+            say("")
+            say("    " + result.new_recovery_code)
+        code = getattr(desk, "verification_code", None)
+        if callable(code):
+            say(_("Your new verification code: {code}").format(code=code()))
+            say(_("Your contacts must compare it with you in person again."))
+    finally:
+        desk.lock()
     return 0
 
 

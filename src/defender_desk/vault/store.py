@@ -193,6 +193,12 @@ def _preflight(paths: VaultPaths) -> tuple[Header, InstanceLock]:
     """Cheap checks before the slow derivation; takes the instance lock."""
     if not paths.root.is_dir():
         raise NotAVault(path=str(paths.root))
+    from defender_desk.vault import rekey
+
+    if rekey.commit_marker(paths).exists() or rekey.next_key(paths).exists():
+        # a rotation was interrupted: finish it (or roll it back) under the instance lock
+        with InstanceLock(paths.lock_file):
+            rekey.finish_interrupted(paths)
     header = _read_header(paths)
     if not paths.db_file.exists():
         raise VaultDamaged(what=N_("the database file is missing"))
