@@ -17,11 +17,13 @@ from typing import Any
 from defender_desk import __version__
 from defender_desk import settings as settings_mod
 from defender_desk.domain.models import Evidence, Incident, Person
-from defender_desk.errors import VaultLocked
+from defender_desk.emergency.facade import EmergencyFacade
+from defender_desk.errors import VaultLocked, WrongSecret
 from defender_desk.obligations.facade import ObligationsFacade
 from defender_desk.paths import VaultPaths
 from defender_desk.secret import Secret
-from defender_desk.vault import db, history, keyslots, store
+from defender_desk.sharing.facade import SharingFacade
+from defender_desk.vault import db, history, kdf, keyslots, store
 from defender_desk.vault import rekey as rekey_mod
 from defender_desk.vault.evidence import EvidenceStore, Progress
 from defender_desk.vault.kdf import FLOOR
@@ -43,7 +45,7 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class Desk(ObligationsFacade):
+class Desk(SharingFacade, EmergencyFacade, ObligationsFacade):
     def __init__(self, vault_dir: Path, *, clock: Callable[[], datetime] = _utc_now) -> None:
         self.paths = VaultPaths(Path(vault_dir))
         self.clock = clock
@@ -80,6 +82,19 @@ class Desk(ObligationsFacade):
 
     def change_passphrase(self, new_passphrase: Secret) -> None:
         self._open().change_passphrase(new_passphrase)
+
+    def check_passphrase(self, passphrase: Secret) -> None:
+        """Raise :class:`WrongSecret` unless ``passphrase`` opens this vault's passphrase slot
+        (one derivation). Used to confirm sensitive actions in an already unlocked vault."""
+        vault = self._open()
+        kek = kdf.derive(passphrase, vault.header.salt, vault.header.kdf)
+        try:
+            opened = keyslots.open_with_kek(vault.header, kek)
+            if opened is None or opened.role is not keyslots.Role.PASSPHRASE:
+                raise WrongSecret()
+            opened.master_key.wipe()
+        finally:
+            kek.wipe()
 
     def rekey(
         self,
@@ -148,7 +163,7 @@ class Desk(ObligationsFacade):
         tables = {
             r[0] for r in vault.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
         }
-        for name in ("incidents", "people", "evidence", "obligations", "contacts"):
+        for name in ("incidents", "people", "evidence", "obligations", "contacts", "emergencies"):
             if name in tables:
                 counts[name] = int(vault.conn.execute(f"SELECT count(*) FROM {name}").fetchone()[0])
         return counts
@@ -162,6 +177,8 @@ class Desk(ObligationsFacade):
         ]
         problems += history.verify(vault.conn)
         problems += self.records.consistency_problems()
+        problems += self.obligation_problems()
+        problems += self.emergencies.consistency_problems()
         problems += self.evidence.verify(progress)
         return CheckReport(ok=not problems, problems=problems)
 
@@ -249,6 +266,29 @@ class Desk(ObligationsFacade):
 
         return self.evidence.add(
             untrusted_path, incident_id, progress=progress, cancel=cancel, on_written=reindex
+        )
+
+    def add_evidence_bytes(
+        self, incident_id: str | None, name: str, data: bytes, media_type: str | None = None
+    ) -> Evidence:
+        """Import evidence held in memory (a generated or received file) — no disk file."""
+        import io
+
+        records = self.records
+        if incident_id is not None:
+            records.get_incident(incident_id)
+
+        def reindex(_evidence: Evidence) -> None:
+            if incident_id is not None:
+                records.reindex(incident_id)
+
+        return self.evidence.add_stream(
+            name,
+            io.BytesIO(data),
+            len(data),
+            incident_id,
+            media_type=media_type,
+            on_written=reindex,
         )
 
     def list_evidence(self, incident_id: str | None = None) -> list[Evidence]:

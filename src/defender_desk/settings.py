@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from defender_desk import safewrite
 
@@ -27,6 +27,21 @@ class Settings(BaseModel):
     lock_on_minimise: bool = False
     confirm_panic_wipe: bool = True
     notification_details: bool = False
+    #: IANA zone for obligations (None: Asia/Almaty, her zone; Kazakhstan changed zones in 2024)
+    zone: str | None = None
+
+    @field_validator("zone")
+    @classmethod
+    def _known_zone(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        import zoneinfo
+
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise ValueError("unknown time zone") from None
+        return value
 
 
 def load(path: Path) -> Settings:

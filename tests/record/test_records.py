@@ -216,3 +216,13 @@ def test_link_hash_changes_with_every_field():
         other = list(args)
         other[i] = changed
         assert history.link(*other) != h
+
+
+def test_person_with_an_emergency_log_cannot_be_deleted(desk, family):
+    from defender_desk.vault.records import PersonInEmergency
+
+    daughter, _police = family
+    emergency = desk.start_emergency(daughter.id)
+    with pytest.raises(PersonInEmergency) as info:
+        desk.delete_person(daughter.id)
+    assert info.value.fields["ids"] == [emergency.id]

@@ -144,3 +144,17 @@ def test_secret_repr_hides_content():
     buf = s.buffer
     s.wipe()
     assert len(buf) == 0
+
+
+def test_check_passphrase(made_vault):
+    vault, code = made_vault
+    desk = Desk(vault)
+    desk.unlock(Secret.from_text(PASS))
+    desk.check_passphrase(Secret.from_text(PASS))
+    with pytest.raises(WrongSecret):
+        desk.check_passphrase(Secret.from_text("wrong"))
+    from defender_desk.vault import recovery
+
+    with pytest.raises(WrongSecret):  # the recovery code is not the passphrase
+        desk.check_passphrase(recovery.to_secret(code))
+    desk.lock()

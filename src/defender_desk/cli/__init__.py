@@ -16,7 +16,15 @@ import sys
 from collections.abc import Callable, Sequence
 
 from defender_desk import hardening, i18n, log
-from defender_desk.cli import common, record_cmds, vault_cmds
+from defender_desk.cli import (
+    common,
+    emergency_cmds,
+    obligation_cmds,
+    record_cmds,
+    sharing_cmds,
+    vault_cmds,
+    wipe_cmds,
+)
 from defender_desk.errors import DefenderDeskError
 from defender_desk.i18n import _
 
@@ -24,6 +32,10 @@ from defender_desk.i18n import _
 COMMAND_MODULES: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = [
     vault_cmds.register,
     record_cmds.register,
+    obligation_cmds.register,
+    emergency_cmds.register,
+    sharing_cmds.register,
+    wipe_cmds.register,
 ]
 
 

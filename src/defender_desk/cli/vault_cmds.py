@@ -64,8 +64,9 @@ def cmd_init(args: argparse.Namespace) -> int:
     with secrets.new(_("New passphrase:"), _("Repeat the new passphrase:")) as passphrase:
         result = desk.create(passphrase)
     try:
+        code = desk.me().verification_code
         if args.json:
-            print_json({"recovery_code": result.recovery_code})
+            print_json({"recovery_code": result.recovery_code, "verification_code": code})
         else:
             say(_("A new vault was created in {path}.").format(path=desk.paths.root))
             say("")
@@ -146,10 +147,8 @@ def cmd_rekey(args: argparse.Namespace) -> int:
             )
             say("")
             say("    " + result.new_recovery_code)
-        code = getattr(desk, "verification_code", None)
-        if callable(code):
-            say(_("Your new verification code: {code}").format(code=code()))
-            say(_("Your contacts must compare it with you in person again."))
+        say(_("Your new verification code: {code}").format(code=desk.me().verification_code))
+        say(_("Your contacts must compare it with you in person again."))
     finally:
         desk.lock()
     return 0

@@ -39,6 +39,7 @@ __all__ = [
     "render_duration",
     "render_restriction_end",
     "render_span",
+    "restriction_label",
 ]
 
 Lang = Literal["en", "ru", "kk"]
@@ -254,6 +255,11 @@ def render_countdown(countdown: Countdown, lang: str | None = None) -> str:
     return t["restriction"].format(
         what=what, date=end, left=render_span(c.left, code), verb=_verb(first, code)
     )
+
+
+def restriction_label(kind: RestrictionKind, lang: str | None = None) -> str:
+    """The kind of a restriction in words: "ban on public activity"."""
+    return _RESTRICTIONS[_lang(lang)][kind]
 
 
 def render_restriction_end(until: date | None, today: date, lang: str | None = None) -> str:

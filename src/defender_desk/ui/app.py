@@ -66,6 +66,9 @@ class Controller(QObject):
         self.tray: Tray | None = None
         self.restart_requested = False
         self.set_language(lang or self.settings.language or i18n.system_language(), save=False)
+        from defender_desk.ui.clipboard import SecureClipboard
+
+        self.clipboard = SecureClipboard(self.settings.clipboard_clear_seconds, self)
         self._wipe_timer = QTimer(self)
         self._wipe_timer.setInterval(500)
         self._wipe_timer.timeout.connect(self._check_wipe_signal)
@@ -91,6 +94,12 @@ class Controller(QObject):
 
     def display_name(self) -> str:
         return _("Notes") if self.settings.discreet else APP_NAME
+
+    def copy_text(self, text: str) -> None:
+        """Copy record text (a hash, a card, a code): marked secret, cleared after the set
+        time if still ours, and on lock or quit."""
+        self.clipboard.seconds = self.settings.clipboard_clear_seconds
+        self.clipboard.copy(text)
 
     def save_settings(self, settings: Settings) -> None:
         self.settings = settings
@@ -144,12 +153,14 @@ class Controller(QObject):
         """Lock now: close the vault, then restart the process into the unlock window."""
         if self.main_window is not None:
             self.main_window.discard_unsaved()
+        self.clipboard.clear_if_ours()
         self.desk.lock()
         self.locked.emit()
         self.restart_requested = True
         self._restart()
 
     def quit(self) -> None:
+        self.clipboard.clear_if_ours()
         self.desk.lock()
         if self.tray is not None:
             self.tray.hide()

@@ -83,6 +83,9 @@ class Tray(QSystemTrayIcon):
             self.controller.main_window.show_screen("emergency")
 
     def panic_wipe(self) -> None:
+        if not self.controller.settings.confirm_panic_wipe:
+            self.controller.panic_wipe()  # she chose one-click wipe in the settings
+            return
         self.wipe_dialog = PanicWipeDialog(self.controller)
         self.wipe_dialog.show()
         self.wipe_dialog.raise_()

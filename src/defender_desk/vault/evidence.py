@@ -186,28 +186,83 @@ class EvidenceStore:
                 raise EvidenceFileProblem(path=display, reason=N_("it is not a regular file"))
             if st.st_size == 0:
                 raise EvidenceFileProblem(path=display, reason=N_("the file is empty"))
-            object_name = f"{secrets.token_hex(1)}/{secrets.token_hex(16)}"
-            target = self.objects / object_name
-            safewrite.ensure_private_dir(target.parent)
-            reader = _HashingReader(f, st.st_size, progress, cancel)
-            recipient = self._identity().to_public()
-            with safewrite.atomic_stream(target, overwrite=False) as out:
-                sink = _ErrorKeepingWriter(out)
-                try:
-                    pyrage.encrypt_io(reader, sink, [recipient])
-                except (pyrage.EncryptError, OSError, ValueError):
-                    for cause in (sink.error, reader.error):
-                        if isinstance(cause, DefenderDeskError):
-                            raise cause from None
-                    raise EvidenceFileProblem(
-                        path=display, reason=N_("the file could not be read to the end")
-                    ) from None
-                if reader.done != st.st_size or os.fstat(f.fileno()).st_size != st.st_size:
-                    raise EvidenceFileProblem(
-                        path=display, reason=N_("the file changed while it was being imported")
-                    )
+            return self._store(
+                f,
+                st.st_size,
+                display,
+                incident_id,
+                file_time=datetime.fromtimestamp(st.st_mtime, UTC),
+                progress=progress,
+                cancel=cancel,
+                on_written=on_written,
+                still_same=lambda: os.fstat(f.fileno()).st_size == st.st_size,
+            )
+
+    def add_stream(
+        self,
+        name: str,
+        source: IO[bytes],
+        size: int,
+        incident_id: str | None,
+        *,
+        media_type: str | None = None,
+        file_time: datetime | None = None,
+        progress: Progress | None = None,
+        cancel: Callable[[], bool] | None = None,
+        on_written: Callable[[Evidence], None] | None = None,
+    ) -> Evidence:
+        """Import ``size`` bytes read from ``source`` (an in-memory buffer, a ZIP entry, a
+        decrypting stream) under the display name ``name`` — no file on disk is involved."""
+        if size <= 0:
+            raise EvidenceFileProblem(path=name, reason=N_("the file is empty"))
+        return self._store(
+            source,
+            size,
+            name,
+            incident_id,
+            file_time=file_time,
+            media_type=media_type,
+            progress=progress,
+            cancel=cancel,
+            on_written=on_written,
+        )
+
+    def _store(
+        self,
+        f: IO[bytes],
+        size: int,
+        display: str,
+        incident_id: str | None,
+        *,
+        file_time: datetime | None,
+        media_type: str | None = None,
+        progress: Progress | None,
+        cancel: Callable[[], bool] | None,
+        on_written: Callable[[Evidence], None] | None,
+        still_same: Callable[[], bool] = lambda: True,
+    ) -> Evidence:
+        object_name = f"{secrets.token_hex(1)}/{secrets.token_hex(16)}"
+        target = self.objects / object_name
+        safewrite.ensure_private_dir(target.parent)
+        reader = _HashingReader(f, size, progress, cancel)
+        recipient = self._identity().to_public()
+        with safewrite.atomic_stream(target, overwrite=False) as out:
+            sink = _ErrorKeepingWriter(out)
+            try:
+                pyrage.encrypt_io(reader, sink, [recipient])
+            except (pyrage.EncryptError, OSError, ValueError):
+                for cause in (sink.error, reader.error):
+                    if isinstance(cause, DefenderDeskError):
+                        raise cause from None
+                raise EvidenceFileProblem(
+                    path=display, reason=N_("the file could not be read to the end")
+                ) from None
+            if reader.done != size or not still_same():
+                raise EvidenceFileProblem(
+                    path=display, reason=N_("the file changed while it was being imported")
+                )
         try:
-            media = mimetypes.guess_type(display)[0] or "application/octet-stream"
+            media = media_type or mimetypes.guess_type(display)[0] or "application/octet-stream"
             evidence = Evidence.model_validate_json(
                 Evidence(
                     id=_new_id(),
@@ -216,7 +271,7 @@ class EvidenceStore:
                     media_type=media,
                     size=reader.done,
                     sha256=reader.sha.hexdigest(),
-                    file_time=datetime.fromtimestamp(st.st_mtime, UTC),
+                    file_time=file_time,
                     added_at=self.clock(),
                     object_name=object_name,
                 ).model_dump_json()

@@ -32,6 +32,10 @@ class PersonInUse(DefenderDeskError):
     message = N_("this person is named in incidents {incidents}; remove them there first")
 
 
+class PersonInEmergency(DefenderDeskError):
+    message = N_("this person has an emergency log ({emergencies}); delete that first")
+
+
 def new_id(prefix: str) -> str:
     return prefix + "-" + "".join(secrets.choice(_ID_ALPHABET) for _ in range(8))
 
@@ -94,6 +98,18 @@ class RecordStore:
         ]
         if used:
             raise PersonInUse(incidents=", ".join(used), ids=used)
+        has_emergencies = self.conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'emergencies'"
+        ).fetchone()
+        if has_emergencies:
+            logs = [
+                r[0]
+                for r in self.conn.execute(
+                    "SELECT id FROM emergencies WHERE person_id = ? ORDER BY id", (person_id,)
+                )
+            ]
+            if logs:
+                raise PersonInEmergency(emergencies=", ".join(logs), ids=logs)
         with db.transaction(self.conn):
             self.conn.execute("DELETE FROM people WHERE id = ?", (person_id,))
             self._delete_revision("person", person_id)

@@ -198,7 +198,9 @@ def rekey(
                     db.set_meta(
                         new_conn, store.META_RECOVERY_RECIPIENT, backup_recipient.encode("ascii")
                     )
-                for rotate in ROTATORS:
+                from defender_desk.sharing import identity
+
+                for rotate in (identity.rotate_signing_key, *ROTATORS):
                     rotate(new_conn)
             db.checkpoint(new_conn)
         finally:

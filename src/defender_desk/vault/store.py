@@ -34,6 +34,7 @@ from defender_desk.errors import (
 from defender_desk.instance import InstanceLock
 from defender_desk.paths import VaultPaths
 from defender_desk.secret import Secret
+from defender_desk.sharing import identity
 from defender_desk.vault import db, evidence, kdf, keyslots, recovery
 from defender_desk.vault.keyslots import Header, Role
 
@@ -168,6 +169,7 @@ def create(paths: VaultPaths, passphrase: Secret, *, recovery_code: str | None =
         )
         conn = db.connect(paths.db_file, master, create=True)
         evidence.ensure_storage_identity(conn)
+        identity.ensure_identity(conn)
         with db.transaction(conn):
             db.set_meta(conn, META_VAULT_ID, vault_id)
             db.set_meta(conn, META_GENERATION, _u64(1))
@@ -230,6 +232,7 @@ def _finish_open(
             with db.transaction(conn):
                 db.set_meta(conn, META_GENERATION, _u64(header.generation))
         evidence.ensure_storage_identity(conn)
+        identity.ensure_identity(conn)
         evidence.EvidenceStore(conn, paths.objects, lambda: datetime.now(UTC)).remove_orphans()
         kek_rec = Secret(kek_rec_raw)
         kek_pass = opened.kek if opened.role is Role.PASSPHRASE else Secret(bytes(32))

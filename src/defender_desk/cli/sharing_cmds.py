@@ -1,0 +1,325 @@
+"""Sharing commands: me, contact, export, open-export, backup, restore.
+
+``open-export`` exits 0 only when the signature and every file verify, the history chain is
+consistent and the signer is known (a contact, or the vault's owner); 6 when all that holds but
+the signer is unknown (their verification code is printed, to compare and add them); 1 for
+anything else.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from defender_desk import safewrite
+from defender_desk.cli.common import Secrets, desk_for, print_error, print_json, say, warn
+from defender_desk.cli.vault_cmds import unlock
+from defender_desk.domain.dates import parse_when
+from defender_desk.errors import N_
+from defender_desk.i18n import LANGUAGES, _, get_language
+from defender_desk.sharing.contacts import ROLE_LABELS, Contact, ContactRole
+from defender_desk.sharing.export import ExportSelection
+from defender_desk.sharing.facade import SharingFacade
+from defender_desk.sharing.open_export import OpenedExport
+
+_STATUS = {
+    "ok": N_("ok"),
+    "missing": N_("MISSING"),
+    "unlisted": N_("NOT IN THE MANIFEST"),
+    "size": N_("WRONG SIZE"),
+    "hash": N_("CHANGED"),
+    "damaged": N_("DAMAGED"),
+}
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("me", help=_("show your card and its verification code"))
+    p.add_argument("--json", action="store_true", help=_("print the result as JSON"))
+    p.add_argument("--qr", metavar="FILE.png", help=_("also write the card as a QR code image"))
+    p.set_defaults(func=cmd_me)
+
+    contact = sub.add_parser("contact", help=_("trusted contacts you share exports with"))
+    csub = contact.add_subparsers(dest="action", metavar=_("ACTION"))
+    csub.required = True
+    p = csub.add_parser("add", help=_("add a contact; prints the id"))
+    p.add_argument("--name", required=True, metavar="TEXT")
+    p.add_argument("--role", required=True, choices=[r.value for r in ContactRole])
+    p.add_argument("--age-recipient", required=True, metavar="age1…")
+    p.add_argument("--signing-key", metavar="KEY", help=_("their ssh-ed25519 key (optional)"))
+    p.add_argument("--notes", metavar="TEXT")
+    p.set_defaults(func=cmd_contact_add)
+    p = csub.add_parser("list", help=_("list contacts"))
+    p.add_argument("--json", action="store_true", help=_("print the result as JSON"))
+    p.set_defaults(func=cmd_contact_list)
+    p = csub.add_parser(
+        "verify", help=_("record that you compared the contact's verification code in person")
+    )
+    p.add_argument("id")
+    p.set_defaults(func=cmd_contact_verify)
+    p = csub.add_parser("delete", help=_("delete a contact"))
+    p.add_argument("id")
+    p.set_defaults(func=cmd_contact_delete)
+
+    p = sub.add_parser("export", help=_("write a signed, encrypted export for your contacts"))
+    p.add_argument(
+        "--recipient",
+        required=True,
+        action="extend",
+        nargs="+",
+        metavar="ID",
+        help=_("a contact id, or 'me' for yourself (repeatable)"),
+    )
+    p.add_argument("--from", dest="date_from", metavar="WHEN")
+    p.add_argument("--until", metavar="WHEN")
+    p.add_argument("--category", action="append", default=[], metavar="CODE")
+    p.add_argument("--target", action="append", default=[], metavar="ID",
+                   help=_("a person id, or 'self' (repeatable)"))  # fmt: skip
+    p.add_argument("--incident", action="append", metavar="ID",
+                   help=_("only this incident (repeatable)"))  # fmt: skip
+    p.add_argument("--report-lang", choices=LANGUAGES, help=_("language of the report"))
+    p.add_argument("--no-evidence", action="store_true", help=_("leave the evidence files out"))
+    p.add_argument("--no-obligations", action="store_true", help=_("leave the obligations out"))
+    p.add_argument("--name", metavar="TEXT", help=_("your name as printed on the report"))
+    p.add_argument("-o", "--output", metavar="FILE", help=_("the file or folder to write to"))
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("open-export", help=_("decrypt and verify an export you received"))
+    p.add_argument("file", metavar="FILE")
+    p.add_argument(
+        "--identity",
+        metavar="FILE",
+        help=_("an age identity file, possibly protected with a passphrase"),
+    )
+    p.add_argument("--json", action="store_true", help=_("print the result as JSON"))
+    p.add_argument(
+        "--save-for-court",
+        metavar="DIR",
+        help=_("write the report and evidence files to this folder (readable by anyone there)"),
+    )
+    p.set_defaults(func=cmd_open_export)
+
+    p = sub.add_parser("backup", help=_("back up the whole vault for your recovery code"))
+    p.add_argument("-o", "--output", metavar="FILE", help=_("the file or folder to write to"))
+    p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser(
+        "restore",
+        help=_("build a new vault in an empty folder from a backup and the recovery code"),
+    )
+    p.add_argument("file", metavar="FILE")
+    p.set_defaults(func=cmd_restore)
+
+
+# -- me --------------------------------------------------------------------------------------
+
+
+def cmd_me(args: argparse.Namespace) -> int:
+    with unlock(args) as desk:
+        assert isinstance(desk, SharingFacade)
+        card = desk.me()
+    if args.qr:
+        safewrite.write_bytes(Path(args.qr), card.qr_png())
+    if args.json:
+        print_json(card.as_json())
+        return 0
+    say(_("Your card — give it to the people you share with:"))
+    say("")
+    say("    " + card.text)
+    say("")
+    say(_("Your verification code — read it aloud when you meet, to compare:"))
+    say("")
+    say("    " + card.verification_code)
+    return 0
+
+
+# -- contacts --------------------------------------------------------------------------------
+
+
+def _contact_line(c: Contact) -> str:
+    verified = (
+        _("verified {date}").format(date=c.verified_on.isoformat())
+        if c.verified_on
+        else _("not verified in person")
+    )
+    code = c.verification_code() or _("no signing key")
+    return f"{c.id}  {_(ROLE_LABELS[c.role])}  {c.name}  [{verified}]  {code}"
+
+
+def cmd_contact_add(args: argparse.Namespace) -> int:
+    with unlock(args) as desk:
+        assert isinstance(desk, SharingFacade)
+        contact = desk.add_contact(
+            name=args.name,
+            role=args.role,
+            age_recipient=args.age_recipient,
+            signing_key=args.signing_key,
+            notes=args.notes or "",
+        )
+    say(contact.id)
+    return 0
+
+
+def cmd_contact_list(args: argparse.Namespace) -> int:
+    with unlock(args) as desk:
+        assert isinstance(desk, SharingFacade)
+        contacts = desk.list_contacts()
+    if args.json:
+        print_json([c.as_json() for c in contacts])
+        return 0
+    if not contacts:
+        say(_("No contacts yet."))
+    for c in contacts:
+        say(_contact_line(c))
+    return 0
+
+
+def cmd_contact_verify(args: argparse.Namespace) -> int:
+    with unlock(args) as desk:
+        assert isinstance(desk, SharingFacade)
+        contact = desk.verify_contact(args.id)
+    code = contact.verification_code()
+    if code:
+        say(_("Their verification code: {code}").format(code=code))
+    say(_("Marked as verified in person today."))
+    return 0
+
+
+def cmd_contact_delete(args: argparse.Namespace) -> int:
+    with unlock(args) as desk:
+        assert isinstance(desk, SharingFacade)
+        desk.delete_contact(args.id)
+    return 0
+
+
+# -- export ----------------------------------------------------------------------------------
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    selection = ExportSelection(
+        date_from=parse_when(args.date_from) if args.date_from else None,
+        date_until=parse_when(args.until) if args.until else None,
+        categories=tuple(args.category),
+        targets=tuple(args.target),
+        incident_ids=None if args.incident is None else tuple(args.incident),
+        include_evidence=not args.no_evidence,
+        include_obligations=not args.no_obligations,
+        report_language=args.report_lang or get_language(),
+    )
+    output = Path(args.output) if args.output else None
+    with unlock(args) as desk:
+        assert isinstance(desk, SharingFacade)
+        for rid in args.recipient:
+            if rid in ("me", "self"):
+                continue
+            if desk.get_contact(rid).verified_on is None:
+                warn(
+                    _("the contact {id} was not verified in person; compare the codes").format(
+                        id=rid
+                    )
+                )
+        result = desk.export(args.recipient, selection, output=output, owner_name=args.name or "")
+    say(str(result.path))
+    return 0
+
+
+# -- open-export -----------------------------------------------------------------------------
+
+
+def _print_opened(opened: OpenedExport) -> None:
+    signer = opened.signer
+    if signer.status == "self":
+        say(_("Signature: valid — signed by you."))
+    elif signer.status == "contact" and signer.contact is not None:
+        say(_("Signature: valid — signed by {name}.").format(name=signer.contact.name))
+        if signer.contact.verified_on is None:
+            warn(_("this contact was not verified in person"))
+    else:
+        say(_("Signature: valid, but by a key that is not one of your contacts."))
+        say(_("Its verification code: {code}").format(code=signer.verification_code or "—"))
+        say(_("Compare it with the sender in person before you add them as a contact."))
+    say(_("Made: {when}").format(when=opened.created_at))
+    say(_("Files:"))
+    for f in opened.files:
+        say(f"  {_(_STATUS.get(f.status, f.status)):<12} {f.name}")
+    chain = opened.chain
+    if chain.status == "again":
+        say(_("History chain: consistent; you opened this export before."))
+    elif chain.ok:
+        say(
+            _("History chain: consistent (head {seq}; {n} earlier exports checked).").format(
+                seq=chain.head_seq, n=chain.earlier
+            )
+        )
+    else:
+        say(_("History chain: PROBLEM"))
+        for problem in chain.problems:
+            say("  " + _(problem.message).format(**problem.fields))
+
+
+def cmd_open_export(args: argparse.Namespace) -> int:
+    identity_file = Path(args.identity) if args.identity else None
+    with unlock(args) as desk:
+        assert isinstance(desk, SharingFacade)
+        secrets = Secrets(args.passphrase_fd)
+
+        def ask() -> Any:
+            return secrets.text(_("Passphrase of the identity file:"))
+
+        opened = desk.open_export(Path(args.file), identity_file=identity_file, ask_passphrase=ask)
+        try:
+            if args.json:
+                print_json(opened.as_json())
+            else:
+                _print_opened(opened)
+            code = opened.exit_code
+            if args.save_for_court and code != 0:
+                print_error(
+                    _("nothing was saved: only an export that verified completely can be saved")
+                )
+            elif args.save_for_court:
+                warn(
+                    _(
+                        "the saved files are not encrypted: anyone who can read that folder can"
+                        " read them"
+                    )
+                )
+                written = desk.save_for_court(opened, Path(args.save_for_court))
+                if not args.json:
+                    for path in written:
+                        say(str(path))
+        finally:
+            opened.close()
+    sys.stdout.flush()
+    return code
+
+
+# -- backup and restore ----------------------------------------------------------------------
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    output = Path(args.output) if args.output else None
+    with unlock(args) as desk:
+        assert isinstance(desk, SharingFacade)
+        result = desk.backup(output)
+    say(str(result.path))
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from defender_desk.vault import recovery
+
+    desk = desk_for(args)
+    secrets = Secrets(args.passphrase_fd)
+    with secrets.text(_("Recovery code:")) as code_secret:
+        code = code_secret.buffer.decode("utf-8", "replace")
+    recovery.normalize(code)  # a typo is reported before anything else is asked
+    with secrets.new(_("New passphrase:"), _("Repeat the new passphrase:")) as new:
+        result = SharingFacade.restore(Path(args.file), desk.paths.root, code, new)
+    say(
+        _("Restored into {path}: {incidents} incidents, {evidence} evidence files.").format(
+            path=result.path, incidents=result.incidents, evidence=result.evidence
+        )
+    )
+    return 0

@@ -1,0 +1,200 @@
+"""The practice vault: invented records drawn from ``shared/seed/scenario.md``, so a defender
+can try everything without fear, and so screenshots and end-to-end tests show what she would
+see. Dates are relative to *today*, so the countdowns stay meaningful.
+
+The practice vault lives beside the real one (``<vault>-practice``), has the passphrase
+:data:`PRACTICE_PASSPHRASE` (shown on its unlock screen) and is marked as practice everywhere.
+Its evidence files are generated images and a generated letter — never real documents.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from defender_desk.secret import Secret
+
+if TYPE_CHECKING:
+    from defender_desk.app import Desk
+
+PRACTICE_PASSPHRASE = "practice"
+
+
+def ensure_practice_vault(path: Path, today: date | None = None) -> bool:
+    """Create and fill the practice vault at ``path`` unless it exists. Returns True if made."""
+    from defender_desk.app import Desk
+
+    desk = Desk(path)
+    if desk.exists():
+        return False
+    desk.create(Secret.from_text(PRACTICE_PASSPHRASE))
+    try:
+        build(desk, today or date.today())
+    finally:
+        desk.lock()
+    return True
+
+
+def _fonts() -> Path:
+    from importlib import resources
+
+    return Path(str(resources.files("defender_desk") / "resources" / "fonts"))
+
+
+def _png(lines: list[str], size: tuple[int, int], bubbles: bool = False) -> bytes:
+    from PIL import Image, ImageDraw, ImageFont
+
+    img = Image.new("RGB", size, (236, 239, 241) if bubbles else (181, 196, 177))
+    draw = ImageDraw.Draw(img)
+    font = ImageFont.truetype(str(_fonts() / "DejaVuSans.ttf"), 22)
+    y = 24
+    for n, line in enumerate(lines):
+        if bubbles:
+            x = 24 if n % 2 == 0 else 140
+            w = size[0] - 164
+            draw.rounded_rectangle((x, y - 8, x + w, y + 40), 14, fill=(255, 255, 255))
+            draw.text((x + 14, y), line, font=font, fill=(20, 20, 20))
+            y += 64
+        else:
+            draw.text((24, y), line, font=font, fill=(30, 40, 30))
+            y += 34
+    buf = io.BytesIO()
+    img.save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def _letter_pdf() -> bytes:
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4")
+    pdf.add_font("DejaVu", fname=str(_fonts() / "DejaVuSans.ttf"))
+    pdf.set_font("DejaVu", size=14)
+    pdf.add_page()
+    pdf.multi_cell(
+        0,
+        9,
+        "ОБРАЗЕЦ — ПРИДУМАННЫЙ ДОКУМЕНТ ДЛЯ ПРАКТИКИ\n\nПОВЕСТКА\n\n"
+        "Гражданка С. вызывается в отдел внутренней политики акимата для беседы.\n"
+        "Основание: не указано.\n\nЭто не настоящий документ.",
+    )
+    return bytes(pdf.output())
+
+
+def build(desk: Desk, today: date) -> dict[str, Any]:
+    """Fill an unlocked ``desk`` with the scenario. Returns the ids made, by name."""
+    ids: dict[str, Any] = {}
+
+    def person(key: str, **draft: Any) -> str:
+        ids[key] = desk.add_person(draft).id
+        return str(ids[key])
+
+    person("husband", name="Ерлан", role="family", relation="spouse")
+    person("mother", name="Гульнар", role="family", relation="parent",
+           notes="Кредит в банке; давили через банк.")
+    person("daughter", name="Айгерим", role="family", relation="child",
+           notes="Старшая дочь.")
+    person("akimat", name="Отдел внутренней политики акимата", role="actor",
+           institution="local_administration")
+    person("police", name="РОВД (районный отдел полиции)", role="actor", institution="police")
+    person("bank", name="Банк (кредитор матери)", role="actor", institution="bank")
+    person("bailiff", name="Частный судебный исполнитель", role="actor", institution="bailiff")
+    person("unknown", name="Неизвестный", role="actor", institution="unknown")
+    person("lawyer", name="Адвокат Нурлан", role="lawyer")
+
+    def incident(key: str, **draft: Any) -> str:
+        ids[key] = desk.add_incident(draft).id
+        return str(ids[key])
+
+    incident(
+        "rally", category="120105000000", title="Митинг возле банка: участников переписали",
+        happened="2016-04", targets_self=True, actor_ids=[ids["police"]], channel="in_person",
+        description="Мирная акция заёмщиков у отделения банка. Полиция переписала участников.",
+        tags=["митинг", "банк"],
+    )
+    incident(
+        "eviction", category="020103000000",
+        title="Столкновение при защите жилья заёмщика от выселения", happened="2017",
+        targets_self=True, actor_ids=[ids["bailiff"], ids["police"]], channel="in_person",
+        severity=3, tags=["выселение"],
+    )
+    incident(
+        "conversation", category="DD-CONVERSATION",
+        title="Беседа в акимате: «не надо заниматься общественной деятельностью, посадят»",
+        happened="~2021", targets_self=True, actor_ids=[ids["akimat"]],
+        channel="summons_letter", severity=3, tags=["акимат", "беседа"],
+        description="Приглашали часто, года три-четыре назад. Говорили: прекратите "
+        "общественную деятельность, иначе посадят.",
+        summons={"who_summoned": "отдел внутренней политики акимата",
+                 "legal_basis": "не указано", "status": "none_stated",
+                 "lawyer_present": False},
+    )
+    incident(
+        "husband", category="020103020200",
+        title="Мужу: «следи за своей женой, если хочешь видеть её живой»",
+        happened="~2021", target_ids=[ids["husband"]], actor_ids=[ids["unknown"]],
+        channel="phone_call", severity=5, tags=["угроза", "семья"],
+    )
+    incident(
+        "mother", category="DD-CREDITOR", title="Давление на маму через её кредит в банке",
+        happened="~2021", target_ids=[ids["mother"]], actor_ids=[ids["bank"]],
+        channel="via_creditor", severity=3, tags=["банк", "семья"],
+    )
+    incident(
+        "planted", category="DD-FABRICATED",
+        title="Дочери подбросили анашу, держали всю ночь в РОВД без звонка",
+        happened="2022-03-14T21:30", until="2022-03-15T08:00",
+        target_ids=[ids["daughter"]], actor_ids=[ids["police"]], channel="in_person",
+        severity=5, tags=["дочь", "РОВД"],
+        description="Всю ночь искали её с мужем по больницам и РОВД. Утром дали телефон: "
+        "«пригласите только своих мам».",
+        place="РОВД",
+    )
+    incident(
+        "sms", category="DD-SEIZED-PHONE",
+        title="Странные СМС с номера дочери, пока она была задержана",
+        happened="2022-03-14T23:00", target_ids=[ids["daughter"]], targets_self=True,
+        actor_ids=[ids["police"]], channel="sms", severity=4, tags=["дочь", "смс"],
+    )
+    desk.add_evidence_bytes(
+        ids["sms"], "sms-screenshot.png",
+        _png(["Мама, всё хорошо, не ищи меня", "Где ты?? Ответь!",
+              "Я у подруги, утром приду", "Позвони мне сейчас же"], (720, 320), bubbles=True),
+    )
+    desk.add_evidence_bytes(
+        ids["planted"], "photo-rovd.png",
+        _png(["ПРИМЕР ФОТО (сгенерировано)", "Здание РОВД, 15.03.2022, 06:40"], (640, 400)),
+    )
+    desk.add_evidence_bytes(ids["conversation"], "letter.pdf", _letter_pdf())
+    _obligations(desk, today, ids)
+    return ids
+
+
+def _obligations(desk: Desk, today: date, ids: dict[str, Any]) -> None:
+    """Probation ending 31 days from today; check-ins on the 2nd and 4th Monday at 10:00;
+    a two-year ban on public activity from the end of probation."""
+    add = getattr(desk, "add_obligation", None)
+    if add is None:
+        return
+    start = today - timedelta(days=335)
+    end = today + timedelta(days=31)
+    ids["probation"] = add({
+        "kind": "probation", "title": "Пробационный контроль", "start": start.isoformat(),
+        "until": end.isoformat(),
+        "body": {"name": "Служба пробации района", "address": "", "officer": ""},
+        "conditions": ["Являться на отметку по графику",
+                       "Не менять место жительства без уведомления"],
+    }).id
+    ids["checkin"] = add({
+        "kind": "checkin", "title": "Отметка в службе пробации",
+        "start": datetime.combine(start, datetime.min.time()).replace(hour=10).isoformat(),
+        "until": end.isoformat(), "rrule": "FREQ=MONTHLY;BYDAY=2MO,4MO",
+        "zone": "Asia/Almaty", "place": "Служба пробации района",
+    }).id
+    ids["ban"] = add({
+        "kind": "restriction", "title": "Лишение права заниматься общественной деятельностью",
+        "restriction_kind": "public_activity", "start": (end + timedelta(days=1)).isoformat(),
+        "until": date(end.year + 2, end.month, min(end.day, 28)).isoformat(),
+        "forbids": "Организовывать акции, выступать от имени заёмщиков",
+    }).id

@@ -1,0 +1,234 @@
+"""The sharing part of the facade: a mixin for :class:`defender_desk.app.Desk`.
+
+``class Desk(SharingFacade, …)`` gets her card, contacts, exports, opening received exports,
+backup and restore. The methods use what ``Desk`` provides: ``self._open()`` (the open vault),
+``self.records``, ``self.evidence``, ``self.paths`` and ``self.clock``. Like the rest of the
+facade they take and return plain values and models, never translated text.
+
+Obligations go into an export when the facade also has ``export_obligations(lang=…)``
+(the obligations part of the facade), returning ``(data, obligations, attendance,
+supervision)``: a list of JSON dictionaries for ``data.json`` and the report's three sections as
+``reports.chronology`` dataclasses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from defender_desk.errors import N_, InvalidInput
+from defender_desk.secret import Secret
+from defender_desk.sharing import backup as backup_mod
+from defender_desk.sharing import export as export_mod
+from defender_desk.sharing import identity
+from defender_desk.sharing import open_export as open_mod
+from defender_desk.sharing.contacts import Contact, ContactStore
+
+if TYPE_CHECKING:
+    from defender_desk.paths import VaultPaths
+    from defender_desk.vault import store
+    from defender_desk.vault.evidence import EvidenceStore
+    from defender_desk.vault.records import RecordStore
+
+__all__ = ["SELF", "SharingFacade"]
+
+Progress = Callable[[int, int], None]
+SELF = ("me", "self")  # recipient ids that mean her own receiving key
+
+
+class SharingFacade:
+    """Mixin: her identity, contacts, exports, opening exports, backup and restore."""
+
+    if TYPE_CHECKING:
+        paths: VaultPaths
+        clock: Callable[[], datetime]
+
+        def _open(self) -> store.OpenVault: ...
+
+        @property
+        def records(self) -> RecordStore: ...
+
+        @property
+        def evidence(self) -> EvidenceStore: ...
+
+    def _sharing_conn(self) -> Any:
+        conn = self._open().conn
+        identity.ensure_identity(conn)  # a vault made before sharing gets its keys here
+        return conn
+
+    @property
+    def contacts(self) -> ContactStore:
+        return ContactStore(self._sharing_conn(), self.clock)
+
+    # -- her identity -------------------------------------------------------------------------
+    def me(self) -> identity.MyCard:
+        """Her public card (age recipient + signing key), its verification code and QR code."""
+        return identity.my_card(self._sharing_conn())
+
+    # -- contacts -----------------------------------------------------------------------------
+    def add_contact(
+        self,
+        *,
+        name: str,
+        role: str,
+        age_recipient: str,
+        signing_key: str | None = None,
+        notes: str = "",
+    ) -> Contact:
+        return self.contacts.add(
+            name=name, role=role, age_recipient=age_recipient, signing_key=signing_key, notes=notes
+        )
+
+    def edit_contact(self, contact_id: str, changes: dict[str, Any]) -> Contact:
+        return self.contacts.edit(contact_id, changes)
+
+    def list_contacts(self) -> list[Contact]:
+        return self.contacts.list()
+
+    def get_contact(self, contact_id: str) -> Contact:
+        return self.contacts.get(contact_id)
+
+    def verify_contact(self, contact_id: str, on: date | None = None) -> Contact:
+        """Record that the contact's verification code was compared in person (today)."""
+        return self.contacts.verify(contact_id, on or self.clock().astimezone().date())
+
+    def delete_contact(self, contact_id: str) -> None:
+        self.contacts.delete(contact_id)
+
+    # -- export -------------------------------------------------------------------------------
+    def _recipients(self, ids: Sequence[str]) -> list[export_mod.Recipient]:
+        out: list[export_mod.Recipient] = []
+        seen: set[str] = set()
+        store = self.contacts
+        for rid in ids:
+            if rid in SELF:
+                card = self.me()
+                recipient = export_mod.Recipient(card.age_recipient, card.verification_code)
+            else:
+                contact = store.get(rid)
+                recipient = export_mod.Recipient(
+                    contact.age_recipient, contact.verification_code(), contact
+                )
+            if recipient.age_recipient not in seen:
+                seen.add(recipient.age_recipient)
+                out.append(recipient)
+        return out
+
+    def _obligations_part(self, language: str) -> export_mod.ObligationsPart | None:
+        provider = getattr(self, "export_obligations", None)
+        if provider is None:
+            return None
+        data, obligations, attendance, supervision = provider(lang=language)
+        return export_mod.ObligationsPart(
+            data=list(data),
+            obligations=tuple(obligations),
+            attendance=tuple(attendance),
+            supervision=tuple(supervision),
+        )
+
+    def export(
+        self,
+        recipients: Sequence[str],
+        selection: export_mod.ExportSelection | None = None,
+        *,
+        output: Path | None = None,
+        owner_name: str = "",
+        progress: Progress | None = None,
+        cancel: Callable[[], bool] | None = None,
+    ) -> export_mod.ExportResult:
+        """Write a signed export for ``recipients`` (contact ids; ``"me"`` adds her own key).
+
+        ``output``: a file (never overwritten) or a folder (a neutral name is made in it);
+        default: the current folder. Only a complete file is left; see :mod:`.export`.
+        """
+        selection = selection or export_mod.ExportSelection()
+        if selection.report_language not in ("en", "ru", "kk"):
+            raise InvalidInput(field="report_language", reason=N_("unsupported report language"))
+        conn = self._sharing_conn()
+        chosen = self._recipients(recipients)
+        obligations = (
+            self._obligations_part(selection.report_language)
+            if selection.include_obligations
+            else None
+        )
+        return export_mod.export(
+            conn,
+            records=self.records,
+            evidence=self.evidence,
+            clock=self.clock,
+            recipients=chosen,
+            selection=selection,
+            output=output,
+            owner_name=owner_name,
+            obligations=obligations,
+            progress=progress,
+            cancel=cancel,
+        )
+
+    # -- received exports ---------------------------------------------------------------------
+    def open_export(
+        self,
+        path: Path,
+        *,
+        identity_file: Path | None = None,
+        ask_passphrase: Callable[[], Secret] | None = None,
+        remember: bool = True,
+    ) -> open_mod.OpenedExport:
+        """Decrypt (into memory) and verify a received export. ``identity_file`` adds an age
+        identity file, possibly passphrase-protected (``ask_passphrase`` is then called once).
+        Call ``close()`` on the result when done with it."""
+        extra: list[Any] = []
+        if identity_file is not None:
+
+            def no_passphrase() -> Secret:
+                raise open_mod.IdentityFileRefused(
+                    reason=N_("it is protected with a passphrase, and none was given")
+                )
+
+            extra = open_mod.load_identity_file(identity_file, ask_passphrase or no_passphrase)
+        return open_mod.open_export(
+            self._sharing_conn(),
+            Path(path),
+            extra_identities=extra,
+            clock=self.clock,
+            remember=remember,
+        )
+
+    def save_for_court(self, opened: open_mod.OpenedExport, folder: Path) -> list[Path]:
+        """Write the verified report, evidence files and signed manifest to ``folder``. They are
+        then readable by anyone with access to that disk: ask first."""
+        return open_mod.save_for_court(opened, Path(folder))
+
+    # -- backup -------------------------------------------------------------------------------
+    def backup(
+        self,
+        output: Path | None = None,
+        *,
+        progress: Progress | None = None,
+        cancel: Callable[[], bool] | None = None,
+    ) -> backup_mod.BackupResult:
+        """The whole vault as one age file for her recovery identity only."""
+        conn = self._sharing_conn()
+        return backup_mod.backup(
+            conn, self.paths, clock=self.clock, output=output, progress=progress, cancel=cancel
+        )
+
+    def last_backup(self) -> datetime | None:
+        return backup_mod.last_backup(self._open().conn)
+
+    @staticmethod
+    def restore(
+        backup_file: Path,
+        vault_dir: Path,
+        recovery_code: str,
+        new_passphrase: Secret,
+        *,
+        progress: Progress | None = None,
+    ) -> backup_mod.RestoreResult:
+        """Build a new vault in ``vault_dir`` (missing or empty) from a backup; the vault is left
+        locked. See :func:`defender_desk.sharing.backup.restore`."""
+        return backup_mod.restore(
+            Path(backup_file), Path(vault_dir), recovery_code, new_passphrase, progress=progress
+        )
