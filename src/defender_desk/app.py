@@ -302,6 +302,18 @@ class Desk(SharingFacade, EmergencyFacade, ObligationsFacade):
     def verify_evidence(self, progress: Progress | None = None) -> list[history.Problem]:
         return self.evidence.verify(progress)
 
+    def attach_evidence(self, evidence_id: str, incident_id: str | None) -> Evidence:
+        """Attach an evidence file to an incident (or detach it with None); both incidents'
+        search entries follow."""
+        before = self.evidence.get(evidence_id).incident_id
+        if incident_id is not None:
+            self.records.get_incident(incident_id)
+        evidence = self.evidence.attach(evidence_id, incident_id)
+        for iid in {before, incident_id} - {None}:
+            assert iid is not None
+            self.records.reindex(iid)
+        return evidence
+
     def delete_evidence(self, evidence_id: str) -> Evidence:
         evidence = self.evidence.delete(evidence_id)
         if evidence.incident_id is not None:
