@@ -317,7 +317,9 @@ def test_real_full_disk_while_writing_header(made_vault, tmp_path):
         assert (mnt / "vault.key").read_bytes() == before
         assert not [p for p in mnt.iterdir() if p.name.startswith(".dd-tmp")]
         (mnt / "filler").unlink()
-        Desk(mnt).unlock(Secret.from_text(PASS))
+        again = Desk(mnt)
+        again.unlock(Secret.from_text(PASS))
+        again.lock()
     finally:
         subprocess.run(["umount", str(mnt)], check=False)
 
