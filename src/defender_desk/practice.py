@@ -192,6 +192,27 @@ def _obligations(desk: Desk, today: date, ids: dict[str, Any]) -> None:
         "until": end.isoformat(), "rrule": "FREQ=MONTHLY;BYDAY=2MO,4MO",
         "zone": "Asia/Almaty", "place": "Служба пробации района",
     }).id
+    # attendance: every past check-in logged (one of them moved by the officer), so the
+    # overview shows a clean record of compliance, as the scenario says
+    from zoneinfo import ZoneInfo
+
+    from defender_desk.obligations import schedule
+
+    checkin = desk.get_obligation(ids["checkin"])
+    zone = ZoneInfo("Asia/Almaty")
+    past = schedule.occurrences(
+        checkin,
+        datetime.combine(start, datetime.min.time(), zone),
+        datetime.combine(today, datetime.min.time(), zone),
+    )
+    for n, occ in enumerate(past):
+        moved = n == len(past) - 3
+        desk.log_checkin(
+            ids["checkin"],
+            occ.at.date(),
+            "moved" if moved else "attended",
+            "Инспектор перенёс отметку на следующий день" if moved else "",
+        )
     ids["ban"] = add({
         "kind": "restriction", "title": "Лишение права заниматься общественной деятельностью",
         "restriction_kind": "public_activity", "start": (end + timedelta(days=1)).isoformat(),

@@ -145,6 +145,10 @@ class Controller(QObject):
         self.main_window = MainWindow(self)
         self._replace_window(self.main_window)
         self.lock_watch = LockWatch(self)
+        from defender_desk.ui.reminders import ReminderService
+
+        self.reminders = ReminderService(self)
+        self.reminders.start()
         if self.tray is not None:
             self.tray.retranslate()
 
