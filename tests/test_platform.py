@@ -133,3 +133,17 @@ def test_umask_applied_by_cli(made_vault):
     for p in vault.iterdir():
         assert p.stat().st_mode & 0o077 == 0, p
     assert os.stat(vault).st_mode & 0o077 == 0
+
+
+def test_uncaught_exception_shows_type_and_place_never_text():
+    code = (
+        "from defender_desk.hardening import harden_process\nharden_process()\n"
+        "import threading\n"
+        "def boom():\n    raise ValueError('секрет 7a1c')\n"
+        "t = threading.Thread(target=boom); t.start(); t.join()\n"
+        "boom()\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert proc.returncode == 1
+    assert "секрет" not in proc.stderr and "7a1c" not in proc.stderr
+    assert proc.stderr.count("unexpected ValueError") == 2

@@ -84,7 +84,7 @@ def test_copies_of_the_database_taken_just_before_open_nothing(tmp_path, cli):
         shutil.copy2(f, copies / f.name)
     assert (copies / "vault.db-wal").stat().st_size > 0
 
-    report = wipe.wipe(paths, drop_keys=vault.close)  # the wipe of an unlocked vault
+    report = wipe.wipe(paths, drop_keys=vault.forget)  # the wipe of an unlocked vault
     assert report.key_erased and report.complete, report.to_json()
     assert report.key_erased_after_s is not None
     assert 0 <= report.key_erased_after_s <= report.all_deleted_after_s
@@ -299,7 +299,7 @@ _HOLDER = textwrap.dedent(
             sys.exit(3)
         time.sleep(0.01)
     key_gone = not paths.key_file.exists()
-    vault.close()  # the protocol: drop the keys, release the lock ...
+    vault.forget()  # the protocol: drop the keys, release the lock ...
     report = wipe.finish_pending_wipe(paths)  # ... then finish the erasure
     print("noticed", key_gone, report is not None and not report.signal_pending, flush=True)
     """

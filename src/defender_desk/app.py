@@ -33,6 +33,8 @@ from defender_desk.vault.records import IncidentFilter, RecordStore
 @dataclass(frozen=True)
 class CreateResult:
     recovery_code: str
+    #: what was done to keep the vault folder out of backups and snapshots (plain sentences)
+    backup_exclusion: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -67,9 +69,20 @@ class Desk(SharingFacade, EmergencyFacade, ObligationsFacade):
     def create(self, passphrase: Secret) -> CreateResult:
         """Create a vault and leave it unlocked. The recovery code is returned once and never
         stored in readable form."""
+        from defender_desk import wipe
+
+        wipe.finish_pending_wipe(self.paths)
         created = store.create(self.paths, passphrase)
         self._vault = created.vault
-        return CreateResult(recovery_code=created.recovery_code)
+        excluded = tuple(wipe.exclude_from_backups(self.paths.root))
+        return CreateResult(recovery_code=created.recovery_code, backup_exclusion=excluded)
+
+    def wipe(self, clear_clipboard: Callable[[], None] | None = None) -> Any:
+        """Panic wipe (see :mod:`defender_desk.wipe`): the key file first, then everything.
+        Works locked or unlocked; drops this desk's keys right after the key file is gone."""
+        from defender_desk import wipe
+
+        return wipe.wipe(self.paths, drop_keys=self.forget, clear_clipboard=clear_clipboard)
 
     def unlock(self, passphrase: Secret) -> None:
         self._require_locked()

@@ -6,7 +6,9 @@
   Error Reporting dialogs and dumps are turned off for this process (``SetErrorMode``,
   ``WerSetFlags``) — a LocalDumps registry policy set by an administrator is out of our reach;
 - ``faulthandler`` writes only to stderr (a traceback of Python frames: code locations, never
-  variable values).
+  variable values);
+- an exception hook (also for threads) that prints the exception's type and code locations
+  only — never its message, which may hold record content — and only to stderr.
 
 Each step is best effort and reports what it achieved, so tests and ``status`` can show it.
 """
@@ -17,7 +19,10 @@ import contextlib
 import faulthandler
 import os
 import sys
+import threading
+import traceback
 from dataclasses import dataclass, field
+from types import TracebackType
 
 
 @dataclass
@@ -48,7 +53,30 @@ def harden_process() -> HardeningReport:
     if sys.stderr is not None:
         with contextlib.suppress(RuntimeError, ValueError, AttributeError, OSError):
             faulthandler.enable(file=sys.stderr)
+    sys.excepthook = _content_free_excepthook
+    threading.excepthook = _content_free_thread_hook
     return report
+
+
+def _describe(exc_type: type[BaseException], tb: TracebackType | None) -> str:
+    """The exception's type and where it happened (file:line of each frame) — never its
+    message or any variable's value, which may hold record content."""
+    frames = [
+        f"{f.f_code.co_filename.rsplit('/', 1)[-1]}:{n}" for f, n in traceback.walk_tb(tb)
+    ]
+    return f"defender-desk: unexpected {exc_type.__name__} at {' < '.join(reversed(frames))}\n"
+
+
+def _content_free_excepthook(
+    exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None
+) -> None:
+    if sys.stderr is not None:
+        sys.stderr.write(_describe(exc_type, tb))
+
+
+def _content_free_thread_hook(args: threading.ExceptHookArgs) -> None:
+    if sys.stderr is not None:
+        sys.stderr.write(_describe(args.exc_type, args.exc_traceback))
 
 
 def _linux_not_dumpable() -> bool:

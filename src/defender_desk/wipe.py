@@ -42,7 +42,8 @@ is left alone and counted.
   :data:`POLL_SECONDS`, workers between chunks — it makes a good ``cancel`` callable).
 - When it is true, the process: stops its workers (cancel) and discards their partial outputs
   (an unfinished export or backup is an uncommitted ``AtomicFile``: discard it); closes the
-  database and wipes its keys (``OpenVault.close()``, which also releases the instance lock);
+  database and wipes its keys without a checkpoint (``Desk.forget()`` / ``OpenVault.forget()``,
+  which also release the instance lock);
   calls :func:`finish_pending_wipe`, which repeats the deletion (anything it wrote meanwhile, or
   that Windows refused to delete while it was open) and removes ``vault.lock`` and
   ``wipe.signal``; then exits (the GUI shows one neutral line first).
@@ -862,6 +863,12 @@ class _Wipe:
     def _finish(self, lock: InstanceLock | None) -> None:
         r = self.report
         root = self.paths.root
+        if not _lexists(self.paths.settings_file):
+            # Nothing of the vault stays, so the markers go too: an empty folder, then no
+            # folder, is all that is left (a marker would tell that a vault was here).
+            for m in MARKERS:
+                with contextlib.suppress(OSError):
+                    os.unlink(root / m)
         r.backup_markers = any(_lexists(root / m) for m in MARKERS)
         if lock is None:
             r.signal_pending = wipe_requested(self.paths)

@@ -70,7 +70,7 @@ class Controller(QObject):
 
         self.clipboard = SecureClipboard(self.settings.clipboard_clear_seconds, self)
         self._wipe_timer = QTimer(self)
-        self._wipe_timer.setInterval(500)
+        self._wipe_timer.setInterval(250)
         self._wipe_timer.timeout.connect(self._check_wipe_signal)
 
     # -- language ---------------------------------------------------------------------------
@@ -111,7 +111,9 @@ class Controller(QObject):
     # -- start ------------------------------------------------------------------------------
     def start(self) -> None:
         from defender_desk.ui.tray import Tray
+        from defender_desk.wipe import finish_pending_wipe
 
+        finish_pending_wipe(self.desk.paths)  # a wipe interrupted by a crash is finished first
         self.app.setWindowIcon(icons.app_icon(self.settings.discreet))
         self.tray = Tray(self)
         self._wipe_timer.start()
@@ -185,12 +187,7 @@ class Controller(QObject):
 
     def panic_wipe(self) -> None:
         """Erase the vault (key file first), say one neutral line, exit."""
-        from defender_desk.wipe import wipe
-
-        clipboard = self.app.clipboard()
-        # Close the database first (Windows cannot delete open files); it takes a millisecond.
-        self.desk.forget()
-        wipe(self.desk.paths, clear_clipboard=clipboard.clear)
+        self.desk.wipe(clear_clipboard=self.app.clipboard().clear)
         from defender_desk.ui import dialogs
 
         dialogs.info(None, _("Done."))
