@@ -147,6 +147,7 @@ def test_tray_lock_now_is_first_and_locks(controller: Any) -> None:
         assert [a.text() for a in actions if a.isVisible()] == [
             "Lock now",
             "Show",
+            "Emergency…",  # while unlocked, one click away (issue 9)
             "Panic wipe…",
             "Quit",
         ]

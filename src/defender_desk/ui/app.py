@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from defender_desk.ui.tray import Tray
 
 APP_NAME = "Defender Desk"
+SMOKE_ENV = "DEFENDER_DESK_SMOKE_EXIT_AFTER_START"
 
 
 def practice_dir(vault_dir: Path) -> Path:
@@ -51,13 +52,17 @@ class Controller(QObject):
         argv: list[str] | None = None,
     ) -> None:
         super().__init__()
-        from defender_desk.app import Desk
+        from defender_desk import settings as settings_mod
+        from defender_desk.paths import VaultPaths
 
         self.app = app
         self.practice = practice
         self.vault_dir = practice_dir(vault_dir) if practice else vault_dir
-        self.desk: Desk = Desk(self.vault_dir)
-        self.settings: Settings = self.desk.settings()
+        self.paths = VaultPaths(self.vault_dir)
+        # The facade (and everything it imports) is loaded after the first window is shown,
+        # so the unlock window appears quickly; see :attr:`desk`.
+        self._desk: Desk | None = None
+        self.settings: Settings = settings_mod.load(self.paths.settings_file)
         self.argv = list(argv or [])
         self._restart = restart or self._reexec
         self._qt_translators: list[QTranslator] = []
@@ -72,6 +77,19 @@ class Controller(QObject):
         self._wipe_timer = QTimer(self)
         self._wipe_timer.setInterval(250)
         self._wipe_timer.timeout.connect(self._check_wipe_signal)
+
+    @property
+    def desk(self) -> Desk:
+        """The facade, made on first use. Only the GUI thread may make it (jobs receive it)."""
+        if self._desk is None:
+            from defender_desk.app import Desk
+
+            self._desk = Desk(self.vault_dir)
+        return self._desk
+
+    @property
+    def is_unlocked(self) -> bool:
+        return self._desk is not None and self._desk.unlocked
 
     # -- language ---------------------------------------------------------------------------
     def set_language(self, lang: str, *, save: bool = True) -> None:
@@ -88,12 +106,17 @@ class Controller(QObject):
                 self._qt_translators.append(t)
         if save:
             self.settings = self.settings.model_copy(update={"language": lang})
-            self.desk.save_settings(self.settings)
+            self._save_settings_file()
         self.app.setApplicationDisplayName(self.display_name())
         self.language_changed.emit()
 
     def display_name(self) -> str:
         return _("Notes") if self.settings.discreet else APP_NAME
+
+    def _save_settings_file(self) -> None:
+        from defender_desk import settings as settings_mod
+
+        settings_mod.save(self.paths.settings_file, self.settings)
 
     def copy_text(self, text: str) -> None:
         """Copy record text (a hash, a card, a code): marked secret, cleared after the set
@@ -103,7 +126,7 @@ class Controller(QObject):
 
     def save_settings(self, settings: Settings) -> None:
         self.settings = settings
-        self.desk.save_settings(settings)
+        self._save_settings_file()
         self.app.setWindowIcon(icons.app_icon(settings.discreet))
         if self.tray is not None:
             self.tray.retranslate()
@@ -113,14 +136,15 @@ class Controller(QObject):
         from defender_desk.ui.tray import Tray
         from defender_desk.wipe import finish_pending_wipe
 
-        finish_pending_wipe(self.desk.paths)  # a wipe interrupted by a crash is finished first
+        finish_pending_wipe(self.paths)  # a wipe interrupted by a crash is finished first
         self.app.setWindowIcon(icons.app_icon(self.settings.discreet))
         self.tray = Tray(self)
         self._wipe_timer.start()
-        if self.desk.exists():
+        if self.paths.has_vault():
             self.show_unlock()
         else:
             self.show_onboarding()
+        QTimer.singleShot(0, lambda: self.desk)  # load the facade while she types
 
     def _replace_window(self, window: QWidget) -> None:
         old, self.window = self.window, window
@@ -160,14 +184,16 @@ class Controller(QObject):
         if self.main_window is not None:
             self.main_window.discard_unsaved()
         self.clipboard.clear_if_ours()
-        self.desk.lock()
+        if self._desk is not None:
+            self._desk.lock()
         self.locked.emit()
         self.restart_requested = True
         self._restart()
 
     def quit(self) -> None:
         self.clipboard.clear_if_ours()
-        self.desk.lock()
+        if self._desk is not None:
+            self._desk.lock()
         if self.tray is not None:
             self.tray.hide()
         self.app.quit()
@@ -182,7 +208,9 @@ class Controller(QObject):
 
     # -- panic wipe -------------------------------------------------------------------------
     def _check_wipe_signal(self) -> None:
-        if self.desk.paths.wipe_signal.exists() and not self.desk.paths.key_file.exists():
+        from defender_desk.wipe import wipe_requested
+
+        if wipe_requested(self.paths):
             self.wiped_elsewhere()
 
     def panic_wipe(self) -> None:
@@ -203,8 +231,15 @@ class Controller(QObject):
         self._restart()
 
     def wiped_elsewhere(self) -> None:
-        """Another process wiped the vault: drop keys and leave."""
-        self.desk.lock()
+        """Another process wiped the vault: drop the keys at once, finish erasing what this
+        process held open, and leave."""
+        from defender_desk.wipe import finish_pending_wipe
+
+        self._wipe_timer.stop()
+        if self._desk is not None:
+            self._desk.forget()
+        finish_pending_wipe(self.paths)
+        self.app.clipboard().clear()
         self.app.exit(0)
 
 
@@ -225,4 +260,14 @@ def run(args: argparse.Namespace) -> int:
         app, resolve_vault_dir(args.vault_dir), lang=args.lang, practice=args.practice, argv=argv
     )
     controller.start()
+    if os.environ.get(SMOKE_ENV) == "1":
+        # For the bundle smoke test and the start-up benchmark: report that the first window
+        # is up, then leave. Prints no content.
+        def shown() -> None:
+            window = controller.window
+            sys.stdout.write(f"window shown: {type(window).__name__}\n")
+            sys.stdout.flush()
+            controller.quit()
+
+        QTimer.singleShot(0, shown)
     return int(app.exec())

@@ -273,10 +273,11 @@ class CreateWizard(QWidget):
             update={"discreet": self.discreet.isChecked()}
         )
         secret = Secret.from_text(first)
+        desk = self.controller.desk  # taken here, on the GUI thread
 
         def work(progress: Any, cancelled: Any) -> Any:
             try:
-                return self.controller.desk.create(secret)
+                return desk.create(secret)
             finally:
                 secret.wipe()
 

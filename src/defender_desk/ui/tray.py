@@ -58,11 +58,11 @@ class Tray(QSystemTrayIcon):
         self.setIcon(icons.app_icon(c.settings.discreet))
         self.setToolTip(c.display_name())
         self.lock_action.setText(_("Lock now"))
-        self.lock_action.setEnabled(c.desk.unlocked)
+        self.lock_action.setEnabled(c.is_unlocked)
         self.show_action.setText(_("Show"))
         self.emergency_action.setText(_("Emergency…"))
         self.emergency_action.setVisible(
-            c.desk.unlocked and c.main_window is not None and "emergency" in c.main_window.screens
+            c.is_unlocked and c.main_window is not None and "emergency" in c.main_window.screens
         )
         self.wipe_action.setText(_("Panic wipe…"))
         self.quit_action.setText(_("Quit"))
@@ -125,7 +125,7 @@ class PanicWipeDialog(QDialog):
                 "the vault can be decrypted, even with the passphrase), then every record, "
                 "evidence file, contact and setting in {path}. It cannot be undone. Your backup "
                 "with your lawyer is not touched."
-            ).format(path=self.controller.desk.paths.root)
+            ).format(path=self.controller.paths.root)
         )
         self.limits.setText(
             _(
