@@ -92,3 +92,35 @@ def test_wal_truncated_on_lock(made_vault):
 def test_vault_db_never_starts_with_plain_magic(made_vault):
     vault, _ = made_vault
     assert not (vault / "vault.db").read_bytes().startswith(b"SQLite format 3")
+
+
+def test_migration_0002_record(tmp_path):
+    import sqlcipher3
+
+    k = key()
+    raw = sqlcipher3.connect(str(tmp_path / "two.db"), isolation_level=None)
+    raw.execute(f"PRAGMA key = \"x'{k.buffer.hex()}'\"")
+    assert db.migrate(raw, target=1) == 1
+    db.set_meta(raw, "kept", b"across the migration")
+    assert db.migrate(raw, target=2) == 2
+    tables = {r[0] for r in raw.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert {
+        "people",
+        "incidents",
+        "incident_people",
+        "evidence",
+        "revisions",
+        "incident_search",
+    } <= tables
+    assert db.get_meta(raw, "kept") == b"across the migration"
+    config = dict(raw.execute("SELECT k, v FROM incident_search_config").fetchall())
+    assert config.get("secure-delete") == 1
+    # the trigram tokenizer folds Cyrillic and Kazakh case
+    raw.execute(
+        "INSERT INTO incident_search(rowid, title, body, people, tags, files)"
+        " VALUES (1, 'ӘКІМДІК шақырды', '', '', '', '')"
+    )
+    assert raw.execute(
+        "SELECT rowid FROM incident_search WHERE incident_search MATCH '\"әкімдік\"'"
+    ).fetchall() == [(1,)]
+    raw.close()

@@ -153,3 +153,31 @@ def test_kill_9_during_rekey_leaves_old_or_new(vault_dir, tmp_path, delay):
         assert on_disk == referenced
     finally:
         d.lock()
+
+
+def test_exports_signed_after_rotation_verify_only_with_the_new_card(vault_dir, tmp_path):
+    from defender_desk.sharing import sshsig
+
+    desk, _, _ = filled(vault_dir, tmp_path, files=1)
+    old_card = desk.me()
+    before = desk.export(["me"], output=tmp_path / "before.age")
+    desk.rekey(Secret.from_text(PASS))
+    new_card = desk.me()
+    assert new_card.verification_code != old_card.verification_code
+    after = desk.export(["me"], output=tmp_path / "after.age")
+    sigs = {}
+    for name, result in (("before", before), ("after", after)):
+        opened = desk.open_export(result.path)
+        try:
+            sigs[name] = (opened.manifest_bytes, opened.signature)
+        finally:
+            opened.close()
+    old_key = sshsig.parse_openssh_public_key(old_card.signing_key)
+    new_key = sshsig.parse_openssh_public_key(new_card.signing_key)
+    manifest, sig = sigs["after"]
+    sshsig.verify(sig, manifest, namespace=sshsig.EXPORT_NAMESPACE, expected_key=new_key)
+    with pytest.raises(sshsig.UnexpectedSigner):
+        sshsig.verify(sig, manifest, namespace=sshsig.EXPORT_NAMESPACE, expected_key=old_key)
+    manifest, sig = sigs["before"]
+    sshsig.verify(sig, manifest, namespace=sshsig.EXPORT_NAMESPACE, expected_key=old_key)
+    desk.lock()

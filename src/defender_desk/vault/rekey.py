@@ -182,12 +182,23 @@ def rekey(
                 db.set_meta(
                     new_conn, evidence.META_STORAGE_IDENTITY, str(new_identity).encode("ascii")
                 )
+                from defender_desk.domain.models import Evidence, canonical_json
+                from defender_desk.vault import history
+
                 for eid, name in updates:
-                    new_conn.execute(
-                        "UPDATE evidence SET object_name = ?,"
-                        " data = json_set(data, '$.object_name', ?) WHERE id = ?",
-                        (name, name, eid),
+                    (old_data,) = new_conn.execute(
+                        "SELECT data FROM evidence WHERE id = ?", (eid,)
+                    ).fetchone()
+                    moved = Evidence.model_validate_json(old_data).model_copy(
+                        update={"object_name": name}
                     )
+                    data = canonical_json(Evidence.model_validate_json(moved.model_dump_json()))
+                    new_conn.execute(
+                        "UPDATE evidence SET object_name = ?, data = ? WHERE id = ?",
+                        (name, data.decode("utf-8"), eid),
+                    )
+                    # the new location is a change of the record: it goes into the chain
+                    history.append(new_conn, "evidence", eid, "edit", data, _now())
                 from defender_desk.vault import store
 
                 db.set_meta(
