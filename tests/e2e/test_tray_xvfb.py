@@ -395,3 +395,59 @@ def test_tray_lock_now_restarts_into_the_unlock_window(
     app.wait(timeout=WAIT)
     assert app.returncode == 0, (tmp_path / "app.log").read_text(errors="replace")
     assert not lock_is_held(vault)
+
+
+def test_tray_panic_wipe_erases_the_vault(
+    display: Display, tmp_path: Path, cli: Callable[..., object]
+) -> None:
+    """The real tray menu → Panic wipe… → the button held for two seconds (Space held down,
+    keyboard only) → the key file is gone, then everything; one neutral line; the app exits."""
+    vault = tmp_path / "vault"
+    made = cli(vault, ["init", "--json"], [PASSPHRASE])
+    assert made.code == 0, made.err  # type: ignore[attr-defined]
+    app = display.spawn(
+        [sys.executable, "-m", "defender_desk.gui_main", "--vault-dir", str(vault), "--lang", "en"],
+        "app.log",
+    )
+    display.wait_for(display.unlock_window, "the unlock window")
+    display.wait_for(display.tray_icon, "the tray icon in trayer's panel")
+    unlock = display.unlock_window()
+    assert unlock is not None
+    display.type_passphrase_into(unlock)
+    display.wait_for(display.main_window, "the main window after unlocking")
+    assert (vault / "vault.key").exists()
+
+    display.open_tray_menu()
+    display.screenshot("tray-menu-for-wipe")
+    display.xdotool("key", "Up", "Up", "Return")  # from the bottom: Quit, then Panic wipe…
+    dialogs: list[str] = []
+
+    def wipe_dialog() -> bool:
+        dialogs[:] = display.search("--onlyvisible", "--name", "^Panic wipe$")
+        return bool(dialogs)
+
+    display.wait_for(wipe_dialog, "the panic wipe dialog")
+    display.screenshot("wipe-dialog")
+    display.xdotool("windowfocus", "--sync", dialogs[0])
+    display.xdotool("key", "Return")  # Cancel has the focus: Enter alone erases nothing
+    time.sleep(0.5)
+    assert (vault / "vault.key").exists()
+    assert app.poll() is None
+
+    display.open_tray_menu()
+    display.xdotool("key", "Up", "Up", "Return")
+    display.wait_for(wipe_dialog, "the panic wipe dialog again")
+    display.xdotool("windowfocus", "--sync", dialogs[0])
+    display.xdotool("key", "shift+Tab")  # to the hold button
+    display.xdotool("keydown", "space")
+    time.sleep(0.8)
+    assert (vault / "vault.key").exists(), "released too early must not erase"
+    time.sleep(1.8)
+    display.xdotool("keyup", "space")
+    display.wait_for(lambda: not (vault / "vault.key").exists(), "the key file to be erased")
+    display.screenshot("after-wipe")
+    display.xdotool("key", "Return")  # the one neutral line ("Done.")
+    app.wait(timeout=WAIT)
+    assert app.returncode == 0, (tmp_path / "app.log").read_text(errors="replace")
+    left = sorted(p.name for p in vault.iterdir()) if vault.exists() else []
+    assert left == [], left

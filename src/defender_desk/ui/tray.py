@@ -111,6 +111,7 @@ class PanicWipeDialog(QDialog):
         self.cancel = QPushButton(self)
         self.cancel.clicked.connect(self.reject)
         self.cancel.setDefault(True)
+        self.cancel.setFocus()  # Enter or a stray key never erases: only holding does
         lay = QVBoxLayout(self)
         for w in (self.title, self.what, self.limits, self.bar, self.hold, self.cancel):
             lay.addWidget(w)

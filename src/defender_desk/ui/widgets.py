@@ -126,10 +126,16 @@ class SecretField(QWidget):
 
 class HoldButton(QPushButton):
     """A button that fires :attr:`confirmed` only after being held down for ``hold_ms``
-    (mouse or Space/Enter held). Releasing early does nothing."""
+    (mouse, or Space held). Releasing early does nothing.
+
+    Holding a key makes X11 (and some Windows drivers) send press/release pairs as it repeats;
+    a release followed by a new press within :data:`REPEAT_GRACE_MS` is that repeat, not the
+    finger leaving the key, so the count goes on.
+    """
 
     confirmed = Signal()
     progressed = Signal(int)  # percent
+    REPEAT_GRACE_MS = 150
 
     def __init__(self, hold_ms: int = 2000, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -138,11 +144,18 @@ class HoldButton(QPushButton):
         self._timer = QTimer(self)
         self._timer.setInterval(50)
         self._timer.timeout.connect(self._tick)
+        self._grace = QTimer(self)
+        self._grace.setSingleShot(True)
+        self._grace.setInterval(self.REPEAT_GRACE_MS)
+        self._grace.timeout.connect(self._stop)
         self.pressed.connect(self._start)
-        self.released.connect(self._stop)
+        self.released.connect(self._grace.start)
         self.setAutoRepeat(False)
 
     def _start(self) -> None:
+        if self._grace.isActive():  # a key repeat: the key was never let go
+            self._grace.stop()
+            return
         self._elapsed = 0
         self._timer.start()
 
@@ -156,4 +169,5 @@ class HoldButton(QPushButton):
         self.progressed.emit(min(100, self._elapsed * 100 // self.hold_ms))
         if self._elapsed >= self.hold_ms:
             self._timer.stop()
+            self._grace.stop()
             self.confirmed.emit()
