@@ -40,7 +40,7 @@ def main(selected: list[str]) -> None:
         print(f"running {mod.NAME} …", flush=True)
         rows = mod.run()
         lines += [f"### {mod.NAME}", "", "| what | result | note |", "| --- | --- | --- |"]
-        lines += [f"| {a} | {b} | {c} |" for a, b, c in rows]
+        lines += [f"| {_cell(a)} | {_cell(b)} | {_cell(c)} |" for a, b, c in rows]
         lines.append("")
     lines.append(END)
     block = "\n".join(lines)
@@ -52,6 +52,11 @@ def main(selected: list[str]) -> None:
         text = (old or "# Performance\n\n") + "\n" + block + "\n"
     DOC.write_text(text, encoding="utf-8")
     print(block)
+
+
+def _cell(text: str) -> str:
+    """A Markdown table cell: a literal | would end the cell."""
+    return text.replace("\\|", "|").replace("|", "\\|")
 
 
 def _old_section(old: str, name: str) -> list[str]:
