@@ -227,7 +227,11 @@ class IncidentsScreen(Screen):
         self.search_timer.setSingleShot(True)
         self.search_timer.setInterval(250)
         self.search_timer.timeout.connect(self.apply_filters)
-        self.search.textChanged.connect(lambda _t: self.search_timer.start())
+        # As you type only from three characters (or when cleared): shorter words cannot use
+        # the trigram index and scan every record; Enter searches them on request.
+        self.search.textChanged.connect(
+            lambda t: self.search_timer.start() if len(t.strip()) >= 3 or not t.strip() else None
+        )
         self.search.returnPressed.connect(self.apply_filters)
         self.count_label = PlainLabel("", self)
         self.filters_button = QToolButton(self)
