@@ -38,7 +38,7 @@ from defender_desk.sharing.export import default_file_name
 from defender_desk.ui import filepicker
 from defender_desk.ui.base import Screen
 from defender_desk.ui.jobs import Job, error_text
-from defender_desk.ui.screens.export import human_size, wrapped
+from defender_desk.ui.screens.export import bounded, human_size, wrapped
 from defender_desk.ui.screens.people import name_widget
 from defender_desk.ui.widgets import SecretField
 
@@ -129,14 +129,6 @@ class BackupScreen(Screen):
         self.folder_button = QPushButton(box)
         self.folder_button.clicked.connect(self.choose_folder)
         self.folder_hint = wrapped(box)
-        for label in (
-            self.file_label,
-            self.code_label,
-            self.new1_label,
-            self.new2_label,
-            self.folder_label,
-        ):
-            label.setWordWrap(True)
         self.restore_button = QPushButton(box)
         self.restore_button.clicked.connect(self.restore)
         self.new2.returnPressed.connect(self.restore)
@@ -154,8 +146,10 @@ class BackupScreen(Screen):
         form.addRow(self.code_label, self.code)
         form.addRow(self.new1_label, self.new1)
         form.addRow(self.new2_label, self.new2)
-        form.addRow(self.folder_label, folder_row)
-        form.addRow("", self.folder_hint)
+        folder_cell = QVBoxLayout()
+        folder_cell.addLayout(folder_row)
+        folder_cell.addWidget(self.folder_hint)
+        form.addRow(self.folder_label, folder_cell)
         row = QHBoxLayout()
         row.addWidget(self.restore_button)
         row.addStretch(1)
@@ -272,7 +266,7 @@ class BackupScreen(Screen):
         desk = self.desk
 
         def work(progress: Any, cancelled: Any) -> BackupResult:
-            return desk.backup(path, progress=progress, cancel=cancelled)
+            return desk.backup(path, progress=bounded(progress), cancel=cancelled)
 
         def done(result: BackupResult) -> None:
             self.backup_result = result
@@ -366,7 +360,7 @@ class BackupScreen(Screen):
 
         def work(progress: Any, _cancelled: Any) -> RestoreResult:
             try:
-                return desk.restore(source, target, code, passphrase, progress=progress)
+                return desk.restore(source, target, code, passphrase, progress=bounded(progress))
             finally:
                 passphrase.wipe()
 

@@ -270,7 +270,6 @@ class ContactsScreen(Screen):
             (self.notes_label, self.notes),
         ):
             label.setBuddy(field)
-            label.setWordWrap(True)
         self.signing_hint = wrapped(box)
         self.add_button = QPushButton(box)
         self.add_button.clicked.connect(self.add_contact)
@@ -282,8 +281,10 @@ class ContactsScreen(Screen):
         form.addRow(self.name_label, self.name)
         form.addRow(self.role_label, self.role)
         form.addRow(self.pasted_label, self.pasted)
-        form.addRow(self.signing_label, self.signing)
-        form.addRow("", self.signing_hint)
+        signing_cell = QVBoxLayout()
+        signing_cell.addWidget(self.signing)
+        signing_cell.addWidget(self.signing_hint)
+        form.addRow(self.signing_label, signing_cell)
         form.addRow(self.notes_label, self.notes)
         row = QHBoxLayout()
         row.addWidget(self.add_button)

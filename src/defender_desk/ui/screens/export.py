@@ -75,6 +75,17 @@ def human_size(n: int) -> str:
     return str(n)  # pragma: no cover
 
 
+def bounded(progress: Any) -> Any:
+    """Progress for a :class:`Job` as parts of a million: its signal carries 32-bit ints, and
+    byte counts of big files do not fit."""
+
+    def report(done: int, total: int) -> None:
+        if total > 0:
+            progress(min(max(done, 0), total) * 1_000_000 // total, 1_000_000)
+
+    return report
+
+
 def checked_data(widget: QListWidget) -> list[str]:
     return [
         str(widget.item(i).data(ID_ROLE))
@@ -830,7 +841,7 @@ class ExportScreen(Screen):
                 sel,
                 output=output,
                 owner_name=owner,
-                progress=progress,
+                progress=bounded(progress),
                 cancel=cancelled,
             )
 
