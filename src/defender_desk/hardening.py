@@ -61,9 +61,7 @@ def harden_process() -> HardeningReport:
 def _describe(exc_type: type[BaseException], tb: TracebackType | None) -> str:
     """The exception's type and where it happened (file:line of each frame) — never its
     message or any variable's value, which may hold record content."""
-    frames = [
-        f"{f.f_code.co_filename.rsplit('/', 1)[-1]}:{n}" for f, n in traceback.walk_tb(tb)
-    ]
+    frames = [f"{f.f_code.co_filename.rsplit('/', 1)[-1]}:{n}" for f, n in traceback.walk_tb(tb)]
     return f"defender-desk: unexpected {exc_type.__name__} at {' < '.join(reversed(frames))}\n"
 
 

@@ -19,7 +19,7 @@ from defender_desk.secret import Secret
 if TYPE_CHECKING:
     from defender_desk.app import Desk
 
-PRACTICE_PASSPHRASE = "practice"
+PRACTICE_PASSPHRASE = "practice"  # noqa: S105 - public on purpose: shown on its unlock screen
 
 
 def ensure_practice_vault(path: Path, today: date | None = None) -> bool:
@@ -91,12 +91,20 @@ def build(desk: Desk, today: date) -> dict[str, Any]:
         return str(ids[key])
 
     person("husband", name="Ерлан", role="family", relation="spouse")
-    person("mother", name="Гульнар", role="family", relation="parent",
-           notes="Кредит в банке; давили через банк.")
-    person("daughter", name="Айгерим", role="family", relation="child",
-           notes="Старшая дочь.")
-    person("akimat", name="Отдел внутренней политики акимата", role="actor",
-           institution="local_administration")
+    person(
+        "mother",
+        name="Гульнар",
+        role="family",
+        relation="parent",
+        notes="Кредит в банке; давили через банк.",
+    )
+    person("daughter", name="Айгерим", role="family", relation="child", notes="Старшая дочь.")
+    person(
+        "akimat",
+        name="Отдел внутренней политики акимата",
+        role="actor",
+        institution="local_administration",
+    )
     person("police", name="РОВД (районный отдел полиции)", role="actor", institution="police")
     person("bank", name="Банк (кредитор матери)", role="actor", institution="bank")
     person("bailiff", name="Частный судебный исполнитель", role="actor", institution="bailiff")
@@ -108,62 +116,112 @@ def build(desk: Desk, today: date) -> dict[str, Any]:
         return str(ids[key])
 
     incident(
-        "rally", category="120105000000", title="Митинг возле банка: участников переписали",
-        happened="2016-04", targets_self=True, actor_ids=[ids["police"]], channel="in_person",
+        "rally",
+        category="120105000000",
+        title="Митинг возле банка: участников переписали",
+        happened="2016-04",
+        targets_self=True,
+        actor_ids=[ids["police"]],
+        channel="in_person",
         description="Мирная акция заёмщиков у отделения банка. Полиция переписала участников.",
         tags=["митинг", "банк"],
     )
     incident(
-        "eviction", category="020103000000",
-        title="Столкновение при защите жилья заёмщика от выселения", happened="2017",
-        targets_self=True, actor_ids=[ids["bailiff"], ids["police"]], channel="in_person",
-        severity=3, tags=["выселение"],
+        "eviction",
+        category="020103000000",
+        title="Столкновение при защите жилья заёмщика от выселения",
+        happened="2017",
+        targets_self=True,
+        actor_ids=[ids["bailiff"], ids["police"]],
+        channel="in_person",
+        severity=3,
+        tags=["выселение"],
     )
     incident(
-        "conversation", category="DD-CONVERSATION",
+        "conversation",
+        category="DD-CONVERSATION",
         title="Беседа в акимате: «не надо заниматься общественной деятельностью, посадят»",
-        happened="~2021", targets_self=True, actor_ids=[ids["akimat"]],
-        channel="summons_letter", severity=3, tags=["акимат", "беседа"],
+        happened="~2021",
+        targets_self=True,
+        actor_ids=[ids["akimat"]],
+        channel="summons_letter",
+        severity=3,
+        tags=["акимат", "беседа"],
         description="Приглашали часто, года три-четыре назад. Говорили: прекратите "
         "общественную деятельность, иначе посадят.",
-        summons={"who_summoned": "отдел внутренней политики акимата",
-                 "legal_basis": "не указано", "status": "none_stated",
-                 "lawyer_present": False},
+        summons={
+            "who_summoned": "отдел внутренней политики акимата",
+            "legal_basis": "не указано",
+            "status": "none_stated",
+            "lawyer_present": False,
+        },
     )
     incident(
-        "husband", category="020103020200",
+        "husband",
+        category="020103020200",
         title="Мужу: «следи за своей женой, если хочешь видеть её живой»",
-        happened="~2021", target_ids=[ids["husband"]], actor_ids=[ids["unknown"]],
-        channel="phone_call", severity=5, tags=["угроза", "семья"],
+        happened="~2021",
+        target_ids=[ids["husband"]],
+        actor_ids=[ids["unknown"]],
+        channel="phone_call",
+        severity=5,
+        tags=["угроза", "семья"],
     )
     incident(
-        "mother", category="DD-CREDITOR", title="Давление на маму через её кредит в банке",
-        happened="~2021", target_ids=[ids["mother"]], actor_ids=[ids["bank"]],
-        channel="via_creditor", severity=3, tags=["банк", "семья"],
+        "mother",
+        category="DD-CREDITOR",
+        title="Давление на маму через её кредит в банке",
+        happened="~2021",
+        target_ids=[ids["mother"]],
+        actor_ids=[ids["bank"]],
+        channel="via_creditor",
+        severity=3,
+        tags=["банк", "семья"],
     )
     incident(
-        "planted", category="DD-FABRICATED",
+        "planted",
+        category="DD-FABRICATED",
         title="Дочери подбросили анашу, держали всю ночь в РОВД без звонка",
-        happened="2022-03-14T21:30", until="2022-03-15T08:00",
-        target_ids=[ids["daughter"]], actor_ids=[ids["police"]], channel="in_person",
-        severity=5, tags=["дочь", "РОВД"],
+        happened="2022-03-14T21:30",
+        until="2022-03-15T08:00",
+        target_ids=[ids["daughter"]],
+        actor_ids=[ids["police"]],
+        channel="in_person",
+        severity=5,
+        tags=["дочь", "РОВД"],
         description="Всю ночь искали её с мужем по больницам и РОВД. Утром дали телефон: "
         "«пригласите только своих мам».",
         place="РОВД",
     )
     incident(
-        "sms", category="DD-SEIZED-PHONE",
+        "sms",
+        category="DD-SEIZED-PHONE",
         title="Странные СМС с номера дочери, пока она была задержана",
-        happened="2022-03-14T23:00", target_ids=[ids["daughter"]], targets_self=True,
-        actor_ids=[ids["police"]], channel="sms", severity=4, tags=["дочь", "смс"],
+        happened="2022-03-14T23:00",
+        target_ids=[ids["daughter"]],
+        targets_self=True,
+        actor_ids=[ids["police"]],
+        channel="sms",
+        severity=4,
+        tags=["дочь", "смс"],
     )
     desk.add_evidence_bytes(
-        ids["sms"], "sms-screenshot.png",
-        _png(["Мама, всё хорошо, не ищи меня", "Где ты?? Ответь!",
-              "Я у подруги, утром приду", "Позвони мне сейчас же"], (720, 320), bubbles=True),
+        ids["sms"],
+        "sms-screenshot.png",
+        _png(
+            [
+                "Мама, всё хорошо, не ищи меня",
+                "Где ты?? Ответь!",
+                "Я у подруги, утром приду",
+                "Позвони мне сейчас же",
+            ],
+            (720, 320),
+            bubbles=True,
+        ),
     )
     desk.add_evidence_bytes(
-        ids["planted"], "photo-rovd.png",
+        ids["planted"],
+        "photo-rovd.png",
         _png(["ПРИМЕР ФОТО (сгенерировано)", "Здание РОВД, 15.03.2022, 06:40"], (640, 400)),
     )
     desk.add_evidence_bytes(ids["conversation"], "letter.pdf", _letter_pdf())
@@ -179,19 +237,30 @@ def _obligations(desk: Desk, today: date, ids: dict[str, Any]) -> None:
         return
     start = today - timedelta(days=335)
     end = today + timedelta(days=31)
-    ids["probation"] = add({
-        "kind": "probation", "title": "Пробационный контроль", "start": start.isoformat(),
-        "until": end.isoformat(),
-        "body": {"name": "Служба пробации района", "address": "", "officer": ""},
-        "conditions": ["Являться на отметку по графику",
-                       "Не менять место жительства без уведомления"],
-    }).id
-    ids["checkin"] = add({
-        "kind": "checkin", "title": "Отметка в службе пробации",
-        "start": datetime.combine(start, datetime.min.time()).replace(hour=10).isoformat(),
-        "until": end.isoformat(), "rrule": "FREQ=MONTHLY;BYDAY=2MO,4MO",
-        "zone": "Asia/Almaty", "place": "Служба пробации района",
-    }).id
+    ids["probation"] = add(
+        {
+            "kind": "probation",
+            "title": "Пробационный контроль",
+            "start": start.isoformat(),
+            "until": end.isoformat(),
+            "body": {"name": "Служба пробации района", "address": "", "officer": ""},
+            "conditions": [
+                "Являться на отметку по графику",
+                "Не менять место жительства без уведомления",
+            ],
+        }
+    ).id
+    ids["checkin"] = add(
+        {
+            "kind": "checkin",
+            "title": "Отметка в службе пробации",
+            "start": datetime.combine(start, datetime.min.time()).replace(hour=10).isoformat(),
+            "until": end.isoformat(),
+            "rrule": "FREQ=MONTHLY;BYDAY=2MO,4MO",
+            "zone": "Asia/Almaty",
+            "place": "Служба пробации района",
+        }
+    ).id
     # attendance: every past check-in logged (one of them moved by the officer), so the
     # overview shows a clean record of compliance, as the scenario says
     from zoneinfo import ZoneInfo
@@ -213,9 +282,13 @@ def _obligations(desk: Desk, today: date, ids: dict[str, Any]) -> None:
             "moved" if moved else "attended",
             "Инспектор перенёс отметку на следующий день" if moved else "",
         )
-    ids["ban"] = add({
-        "kind": "restriction", "title": "Лишение права заниматься общественной деятельностью",
-        "restriction_kind": "public_activity", "start": (end + timedelta(days=1)).isoformat(),
-        "until": date(end.year + 2, end.month, min(end.day, 28)).isoformat(),
-        "forbids": "Организовывать акции, выступать от имени заёмщиков",
-    }).id
+    ids["ban"] = add(
+        {
+            "kind": "restriction",
+            "title": "Лишение права заниматься общественной деятельностью",
+            "restriction_kind": "public_activity",
+            "start": (end + timedelta(days=1)).isoformat(),
+            "until": date(end.year + 2, end.month, min(end.day, 28)).isoformat(),
+            "forbids": "Организовывать акции, выступать от имени заёмщиков",
+        }
+    ).id

@@ -91,7 +91,12 @@ def test_full_export_to_a_lawyer_opens_with_age(
     assert screen.chosen_recipients() == [lawyer.id]
     assert "Адвокат Нурлан" in screen.unverified.text()
     assert screen.unverified.isVisibleTo(screen)
+    assert screen.language.currentData() == "en"  # the interface's, until she picks one
     screen.language.setCurrentIndex(screen.language.findData("ru"))
+    screen.language.activated.emit(screen.language.currentIndex())
+    controller.set_language("kk", save=False)
+    assert screen.language.currentData() == "ru"
+    controller.set_language("en", save=False)
 
     screen.next_button.click()
     assert screen.pages.currentIndex() == STEP_WHERE

@@ -83,7 +83,7 @@ def test_open_an_export_made_for_me(
     assert screen.opened is not None and screen.opened.exit_code == 0
     assert screen.scroll.isVisibleTo(screen)
     assert "Everything checks out" in screen.verdict.text()
-    assert screen.signer.text().startswith("Signed by you")
+    assert screen.signer.text().startswith("The signature is valid. Signed by you")
     assert controller.desk.me().verification_code in screen.signer.text()
     assert made.export_id in screen.made.text()
     assert "first export you open" in screen.chain.text()

@@ -62,6 +62,7 @@ class MainWindow(QMainWindow):
         self.resize(1180, 760)
         self.nav = QListWidget(self)
         self.nav.setFixedWidth(230)
+        self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.stack = QStackedWidget(self)
         self.screens: dict[str, Screen] = {}
         for cls in available_screens():
@@ -112,6 +113,9 @@ class MainWindow(QMainWindow):
             screen = self.screens[item.data(Qt.ItemDataRole.UserRole)]
             item.setText(_(screen.title))
         self.nav.setAccessibleName(_("Sections"))
+        # Fit the longest section name in the current language (Kazakh and Russian are long).
+        widest = self.nav.sizeHintForColumn(0)
+        self.nav.setFixedWidth(max(230, widest + 2 * self.nav.frameWidth() + 16))
         self.lock_button.setText(_("Lock now") + "  (Ctrl+L)")
         self.lock_button.setAccessibleName(_("Lock now"))
         self.emergency_button.setText(_("Emergency…"))

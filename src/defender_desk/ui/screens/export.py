@@ -123,6 +123,7 @@ class ExportScreen(Screen):
         self._contacts: dict[str, Contact] = {}
         self._picked: set[str] = set()  # incident ids ticked in "only these incidents"
         self._pick_titles: dict[str, str] = {}
+        self._language_chosen = False
 
         self.heading = QLabel(self)
         self.heading.setStyleSheet("font-size: 16pt; font-weight: bold;")
@@ -281,6 +282,7 @@ class ExportScreen(Screen):
         self.unverified = wrapped(page)
         self.unverified.setStyleSheet(_WARN_STYLE)
         self.language = QComboBox(page)
+        self.language.activated.connect(lambda _i: setattr(self, "_language_chosen", True))
         self.language_label = QLabel(page)
         self.language_label.setBuddy(self.language)
         self.language_label.setWordWrap(True)
@@ -423,7 +425,7 @@ class ExportScreen(Screen):
         self.language_label.setText(_("&Language of the report:"))
         name_widget(self.language, _("Language of the report"))
         fill_combo(self.language, [(name, code) for code, name in LANGUAGE_NAMES.items()])
-        if self.language.currentIndex() <= 0 and not self.made:
+        if not self._language_chosen:  # follows the interface until she picks one
             select_data(self.language, get_language())
         self.owner_label.setText(_("&Your name on the report:"))
         name_widget(self.owner, _("Your name on the report (optional)"))
@@ -469,6 +471,7 @@ class ExportScreen(Screen):
         if self.desk.unlocked:
             self._fill_categories()
             self._fill_targets()
+            self._fill_incidents()
             self._fill_recipients()
             self._update_picked()
             self.update_count()
@@ -818,6 +821,8 @@ class ExportScreen(Screen):
         self.with_evidence.setChecked(True)
         self.with_obligations.setChecked(True)
         self.to_me.setChecked(False)
+        self._language_chosen = False
+        select_data(self.language, get_language())
         self._update_picked()
         self.go(STEP_WHAT)
         self.update_count()

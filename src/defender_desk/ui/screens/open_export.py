@@ -475,7 +475,7 @@ class OpenExportScreen(Screen):
                 "Signed by an unknown key. Its verification code: {code}. Add the signer in"
                 " Contacts & my card only after comparing this code with them in person."
             ).format(code=signer.verification_code or "—")
-        self.signer.setText(who)
+        self.signer.setText(_("The signature is valid.") + " " + who)
         records = opened.manifest.records
         self.made.setText(
             _("File {name}, made {when} (UTC). Export id {id}.").format(
