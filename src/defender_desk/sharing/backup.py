@@ -300,8 +300,8 @@ def backup(
             if (paths.objects / name).exists()
         )
         page = (
-            conn.execute("PRAGMA page_count").fetchone()[0]
-            * conn.execute("PRAGMA page_size").fetchone()[0]
+            int(conn.execute("PRAGMA page_count").fetchone()[0])
+            * int(conn.execute("PRAGMA page_size").fetchone()[0])  # sqlcipher3 gives a str
         )
         total += int(page)
         done = 0

@@ -7,6 +7,7 @@ progress dialog, so nothing else uses the facade at the same time.
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -22,7 +23,7 @@ JobFn = Callable[[Callable[[int, int], None], Callable[[], bool]], Any]
 
 
 class _Worker(QObject):
-    progressed = Signal(int, int)
+    progressed = Signal(object, object)  # Python ints: sizes above 2 GiB must not overflow
     finished = Signal(object)
     failed = Signal(object)
 
@@ -79,6 +80,11 @@ class Job(QObject):
         self.dialog.setAccessibleName(label)
 
     def start(self) -> Job:
+        # Python's garbage collector could otherwise run in the worker thread and destroy Qt
+        # objects there (Qt objects must die in their own thread): collect now, on the GUI
+        # thread, and pause automatic collection until the job ends.
+        gc.collect()
+        gc.disable()
         self.thread.start()
         return self
 
@@ -92,6 +98,7 @@ class Job(QObject):
             self.dialog.setValue(min(done, total) // scale)
 
     def _finish(self) -> None:
+        gc.enable()
         self.thread.quit()
         self.thread.wait()
         self.dialog.reset()
