@@ -109,6 +109,28 @@ class Desk(SharingFacade, EmergencyFacade, ObligationsFacade):
         finally:
             kek.wipe()
 
+    def strengthen_kdf(self, passphrase: Secret, untrusted_code: str) -> kdf.KdfParams:
+        """Recalibrate Argon2id on this computer (never below the floor) with a new salt and
+        re-wrap both slots. Needs the passphrase and the recovery code: the recovery slot's key
+        depends on the parameters. Raises :class:`WrongSecret` / :class:`RecoveryCodeInvalid`."""
+        from defender_desk.vault import recovery
+
+        vault = self._open()
+        code = recovery.to_secret(untrusted_code)  # the check digit first, instantly
+        self.check_passphrase(passphrase)
+        kek = kdf.derive(code, vault.header.salt, vault.header.kdf)
+        try:
+            opened = keyslots.open_with_kek(vault.header, kek)
+            if opened is None or opened.role is not keyslots.Role.RECOVERY:
+                raise WrongSecret()
+            opened.master_key.wipe()
+        finally:
+            kek.wipe()
+        params = kdf.creation_params()
+        with code:
+            vault.strengthen(passphrase, code, params)
+        return params
+
     def rekey(
         self,
         passphrase: Secret,

@@ -345,3 +345,20 @@ def test_key_rotation_with_a_new_recovery_code(qtbot: Any, controller: Any) -> N
     desk.lock()
     desk.unlock(Secret.from_text(NEW_PASS))
     desk.lock()
+
+
+def test_strengthen_key_derivation_from_the_settings(qtbot, controller, monkeypatch) -> None:
+    from defender_desk.vault import kdf, keyslots
+
+    screen = controller.main_window.show_screen("settings")
+    # the fixture made the vault without keeping its code: issue a new one to know it
+    code = controller.desk.rekey(Secret.from_text(PASS), new_recovery_code=True).new_recovery_code
+    monkeypatch.delenv(kdf.INSECURE_TEST_KDF_ENV)
+    monkeypatch.setattr(kdf, "calibrate", lambda: kdf.FLOOR)
+    screen.kdf_pass.edit.setText(PASS)
+    screen.kdf_code.setText(code)
+    screen.kdf_button.click()
+    qtbot.waitUntil(lambda: "Done" in screen.kdf_status.text(), timeout=20_000)
+    header = keyslots.parse(controller.desk.paths.key_file.read_bytes())
+    assert header.kdf == kdf.FLOOR
+    assert "meets the recommended minimum" in screen.kdf_floor.text()

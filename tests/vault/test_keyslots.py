@@ -158,3 +158,56 @@ def test_check_passphrase(made_vault):
     with pytest.raises(WrongSecret):  # the recovery code is not the passphrase
         desk.check_passphrase(recovery.to_secret(code))
     desk.lock()
+
+
+def test_strengthen_kdf_keeps_passphrase_and_code(made_vault, monkeypatch):
+    vault, code = made_vault
+    desk = Desk(vault)
+    desk.unlock(Secret.from_text(PASS))
+    before = keyslots.parse((vault / "vault.key").read_bytes())
+    assert before.kdf.below_floor()
+    monkeypatch.delenv(kdf.INSECURE_TEST_KDF_ENV)
+    monkeypatch.setattr(kdf, "calibrate", lambda: kdf.FLOOR)  # the floor: quick enough here
+    with pytest.raises(WrongSecret):
+        desk.strengthen_kdf(Secret.from_text("wrong"), code)
+    params = desk.strengthen_kdf(Secret.from_text(PASS), code)
+    assert params == kdf.FLOOR
+    desk.lock()
+    after = keyslots.parse((vault / "vault.key").read_bytes())
+    assert after.kdf == kdf.FLOOR and after.salt != before.salt
+    assert after.generation == before.generation + 1
+    d = Desk(vault)
+    d.unlock(Secret.from_text(PASS))
+    assert "kdf_below_floor" not in d.warnings
+    d.lock()
+    d.recover(code, Secret.from_text("new one"))  # the recovery code still opens it
+    d.change_passphrase(Secret.from_text("third"))  # and its slot re-wraps correctly
+    d.lock()
+    Desk(vault).recover(code, Secret.from_text("fourth"))
+
+
+def test_interrupted_strengthening_keeps_the_recovery_code(made_vault, monkeypatch):
+    from defender_desk.vault import db, store
+
+    vault, code = made_vault
+    desk = Desk(vault)
+    desk.unlock(Secret.from_text(PASS))
+    real = db.set_meta
+    calls = []
+
+    def crash_after_header(conn, key, value):
+        calls.append(key)
+        if key == store.META_RECOVERY_KEK and len(calls) > 1:
+            raise RuntimeError("power cut after the header was written")
+        return real(conn, key, value)
+
+    monkeypatch.setattr(db, "set_meta", crash_after_header)
+    with pytest.raises(RuntimeError):
+        desk.strengthen_kdf(Secret.from_text(PASS), code)
+    monkeypatch.undo()
+    desk.forget()
+    d = Desk(vault)
+    d.recover(code, Secret.from_text("after the crash"))
+    d.change_passphrase(Secret.from_text("and again"))
+    d.lock()
+    Desk(vault).recover(code, Secret.from_text("still works"))

@@ -43,6 +43,8 @@ META_GENERATION = "header_generation"
 META_RECOVERY_KEK = "recovery_kek"
 META_CREATED = "created_at"
 META_RECOVERY_RECIPIENT = "recovery_recipient"
+#: a recovery KEK written before a header with a new salt/strength, with its generation
+META_RECOVERY_KEK_PENDING = "recovery_kek_pending"
 
 
 def _u64(n: int) -> bytes:
@@ -102,6 +104,39 @@ class OpenVault:
             self.kek_passphrase = kek_passphrase
         with db.transaction(self.conn):
             db.set_meta(self.conn, META_GENERATION, _u64(header.generation))
+
+    def strengthen(self, passphrase: Secret, code: Secret, params: kdf.KdfParams) -> None:
+        """Re-derive both key-encryption keys with new Argon2id parameters and a new salt and
+        rewrite the header. The new recovery KEK is recorded as *pending* (with the header's
+        generation) before the header is written, so a crash between the two leaves a vault
+        whose recovery code still works: the next unlock adopts the pending KEK."""
+        salt = keyslots.new_salt()
+        kek_pass = kdf.derive(passphrase, salt, params)
+        kek_rec = kdf.derive(code, salt, params)
+        generation = self.header.generation + 1
+        with db.transaction(self.conn):
+            db.set_meta(
+                self.conn,
+                META_RECOVERY_KEK_PENDING,
+                _u64(generation) + bytes(kek_rec.buffer),
+            )
+        header = keyslots.build(
+            kdf=params,
+            salt=salt,
+            vault_id=self.header.vault_id,
+            generation=generation,
+            master_key=self.master_key,
+            keks={Role.PASSPHRASE: kek_pass, Role.RECOVERY: kek_rec},
+        )
+        safewrite.write_bytes(self.paths.key_file, header.to_bytes())
+        self.header = header
+        with db.transaction(self.conn):
+            db.set_meta(self.conn, META_RECOVERY_KEK, bytes(kek_rec.buffer))
+            db.set_meta(self.conn, META_GENERATION, _u64(generation))
+            self.conn.execute("DELETE FROM meta WHERE key = ?", (META_RECOVERY_KEK_PENDING,))
+        self.kek_passphrase.wipe()
+        self.kek_recovery.wipe()
+        self.kek_passphrase, self.kek_recovery = kek_pass, kek_rec
 
     def change_passphrase(self, new_passphrase: Secret) -> None:
         if not new_passphrase:
@@ -228,9 +263,17 @@ def _finish_open(
         db_gen = struct.unpack(">Q", raw_gen)[0]
         if header.generation < db_gen:
             raise HeaderRolledBack(found=header.generation, expected=db_gen)
+        pending = db.get_meta(conn, META_RECOVERY_KEK_PENDING)
         if header.generation > db_gen:
             with db.transaction(conn):
+                if pending is not None and pending[:8] == _u64(header.generation):
+                    # a strengthening was interrupted after its header was written
+                    kek_rec_raw = pending[8:]
+                    db.set_meta(conn, META_RECOVERY_KEK, kek_rec_raw)
                 db.set_meta(conn, META_GENERATION, _u64(header.generation))
+        if pending is not None:
+            with db.transaction(conn):
+                conn.execute("DELETE FROM meta WHERE key = ?", (META_RECOVERY_KEK_PENDING,))
         evidence.ensure_storage_identity(conn)
         identity.ensure_identity(conn)
         evidence.EvidenceStore(conn, paths.objects, lambda: datetime.now(UTC)).remove_orphans()

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
     QScrollArea,
     QSpinBox,
@@ -201,6 +202,25 @@ class SettingsScreen(Screen):
         self.kdf_params.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.kdf_floor = _wrapped(box)
         self.kdf_text = _wrapped(box)
+        # strengthen: recalibrate on this computer (needs the passphrase and the recovery code)
+        self.kdf_box = QWidget(box)
+        self.kdf_pass = SecretField(self.kdf_box)
+        self.kdf_pass_label = QLabel(self.kdf_box)
+        self.kdf_pass_label.setBuddy(self.kdf_pass.edit)
+        self.kdf_code = QLineEdit(self.kdf_box)
+        self.kdf_code_label = QLabel(self.kdf_box)
+        self.kdf_code_label.setBuddy(self.kdf_code)
+        self.kdf_button = QPushButton(self.kdf_box)
+        self.kdf_button.clicked.connect(self.strengthen)
+        self.kdf_status = _wrapped(self.kdf_box)
+        kform = QFormLayout()
+        kform.addRow(self.kdf_pass_label, self.kdf_pass)
+        kform.addRow(self.kdf_code_label, self.kdf_code)
+        kl = QVBoxLayout(self.kdf_box)
+        kl.setContentsMargins(0, 0, 0, 0)
+        kl.addLayout(kform)
+        kl.addWidget(self.kdf_button, 0, Qt.AlignmentFlag.AlignLeft)
+        kl.addWidget(self.kdf_status)
 
         self.rekey_box = QWidget(box)
         self.rekey_box.setVisible(callable(getattr(self.desk, "rekey", None)))
@@ -241,7 +261,14 @@ class SettingsScreen(Screen):
         rk.addWidget(self.code_done, 0, Qt.AlignmentFlag.AlignLeft)
 
         lay = QVBoxLayout(box)
-        for w in (self.kdf_title, self.kdf_params, self.kdf_floor, self.kdf_text, self.rekey_box):
+        for w in (
+            self.kdf_title,
+            self.kdf_params,
+            self.kdf_floor,
+            self.kdf_text,
+            self.kdf_box,
+            self.rekey_box,
+        ):
             lay.addWidget(w)
         return box
 
@@ -323,9 +350,16 @@ class SettingsScreen(Screen):
                 "Every unlock turns your passphrase into the key with Argon2id. The more memory "
                 "and passes it uses, the slower each guess is for someone who has copied the "
                 "vault. The strength was chosen for this computer when the vault was created, "
-                "so that one unlock takes about half a second or more."
+                "so that one unlock takes about half a second or more. On a new computer, or "
+                "when it is below the minimum, measure again: it needs your passphrase and your "
+                "recovery code (both are re-wrapped with the new strength)."
             )
         )
+        self.kdf_pass_label.setText(_("Passphrase"))
+        self.kdf_pass.setAccessibleName(_("Passphrase, to strengthen the key derivation"))
+        self.kdf_code_label.setText(_("Recovery code"))
+        self.kdf_code.setAccessibleName(_("Recovery code, to strengthen the key derivation"))
+        self.kdf_button.setText(_("Measure this computer again and strengthen…"))
         self.rekey_title.setText(_("Key rotation"))
         self.rekey_text.setText(
             _(
@@ -503,6 +537,35 @@ class SettingsScreen(Screen):
         self._say(self.pass_status, _("The passphrase was changed."), _OK_STYLE)
 
     # -- key rotation -----------------------------------------------------------------------
+    def strengthen(self) -> None:
+        if self._busy():
+            return
+        typed, code = self.kdf_pass.secret_text(), self.kdf_code.text()
+        self.kdf_pass.clear()
+        self.kdf_code.clear()
+        if not typed:
+            self._say(self.kdf_status, error_text(EmptyPassphrase()), _ERROR_STYLE)
+            return
+        passphrase = Secret.from_text(typed)
+
+        def work(progress: Any, _cancelled: Any) -> Any:
+            try:
+                return self.desk.strengthen_kdf(passphrase, code)
+            finally:
+                passphrase.wipe()
+
+        def done(_params: Any) -> None:
+            self._say(
+                self.kdf_status,
+                _("Done: the key derivation was measured again on this computer."),
+                _OK_STYLE,
+            )
+            self._show_kdf()
+
+        self._say(self.kdf_status, "", _OK_STYLE)
+        self.job = Job(self, _("Measuring this computer…"), work, done)
+        self.job.start()
+
     def rotate_keys(self) -> None:
         rekey = getattr(self.desk, "rekey", None)
         if rekey is None or self._busy():
@@ -536,10 +599,10 @@ class SettingsScreen(Screen):
     def _rotated(self, result: Any) -> None:
         self.rekey_new_code.setChecked(False)
         lines = [_("Every key was replaced; an old copy of the key file opens nothing now.")]
-        code_of = getattr(self.desk, "verification_code", None)  # as the CLI's rekey does
-        if callable(code_of):
-            lines.append(_("Your new verification code: {code}").format(code=code_of()))
-            lines.append(_("Your contacts must compare it with you in person again."))
+        lines.append(
+            _("Your new verification code: {code}").format(code=self.desk.me().verification_code)
+        )
+        lines.append(_("Your contacts must compare it with you in person again."))
         self._say(self.rekey_status, "\n".join(lines), _OK_STYLE)
         code = getattr(result, "new_recovery_code", None)
         if isinstance(code, str) and code:
