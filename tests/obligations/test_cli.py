@@ -208,7 +208,7 @@ def test_contract(cli: Cli, v: Path, tmp_path: Path) -> None:
 
     # deleting takes the log with it and keeps the files
     out = run(cli, v, "obligation", "delete", checkin)
-    assert "2 attendance entries" in out and "1 evidence files were kept" in out
+    assert "2 attendance entries" in out and "1 evidence file was kept" in out
     assert checkin not in {o["id"] for o in run_json(cli, v, "obligation", "list")}
     assert len(run_json(cli, v, "evidence", "list")) == 2
     revisions = run_json(cli, v, "incident", "history", entry)

@@ -54,7 +54,7 @@ from defender_desk.cli.record_cmds import _StdinText
 from defender_desk.cli.vault_cmds import unlock
 from defender_desk.domain.dates import FuzzyDate, Precision, parse_when
 from defender_desk.errors import N_, DefenderDeskError, UsageError
-from defender_desk.i18n import _
+from defender_desk.i18n import _, ngettext
 from defender_desk.obligations.models import (
     AttendanceEntry,
     CheckIn,
@@ -634,7 +634,13 @@ def cmd_obligation_delete(args: argparse.Namespace) -> int:
             )
         )
     if deleted.evidence_kept:
-        say(_("{n} evidence files were kept, unattached.").format(n=deleted.evidence_kept))
+        say(
+            ngettext(
+                "{n} evidence file was kept, unattached.",
+                "{n} evidence files were kept, unattached.",
+                deleted.evidence_kept,
+            ).format(n=deleted.evidence_kept)
+        )
     return 0
 
 

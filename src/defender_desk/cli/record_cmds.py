@@ -24,7 +24,7 @@ from defender_desk.domain.models import (
     enum_label,
 )
 from defender_desk.errors import N_, UsageError
-from defender_desk.i18n import _, get_language
+from defender_desk.i18n import _, get_language, ngettext
 from defender_desk.vault import history
 from defender_desk.vault.records import IncidentFilter
 
@@ -439,7 +439,13 @@ def cmd_incident_delete(args: argparse.Namespace) -> int:
     with unlock(args) as desk:
         kept = desk.delete_incident(args.id)
     if kept:
-        say(_("{n} evidence files were kept, unattached.").format(n=kept))
+        say(
+            ngettext(
+                "{n} evidence file was kept, unattached.",
+                "{n} evidence files were kept, unattached.",
+                kept,
+            ).format(n=kept)
+        )
     return 0
 
 

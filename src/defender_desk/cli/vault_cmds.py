@@ -7,7 +7,7 @@ from typing import Any
 
 from defender_desk.app import Desk
 from defender_desk.cli.common import Secrets, desk_for, print_json, say, warn
-from defender_desk.i18n import _
+from defender_desk.i18n import _, ngettext
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -136,7 +136,13 @@ def cmd_rekey(args: argparse.Namespace) -> int:
         with secrets.text(_("Passphrase again, to confirm the rotation:")) as passphrase:
             result = desk.rekey(passphrase, new_recovery_code=args.new_recovery_code)
         say(_("Every key was replaced; an old copy of the key file opens nothing now."))
-        say(_("{n} evidence files were re-encrypted.").format(n=result.evidence_files))
+        say(
+            ngettext(
+                "{n} evidence file was re-encrypted.",
+                "{n} evidence files were re-encrypted.",
+                result.evidence_files,
+            ).format(n=result.evidence_files)
+        )
         if result.new_recovery_code:
             say("")
             say(
