@@ -63,13 +63,6 @@ def format_code(digits: str) -> str:
     return "-".join(digits[i : i + GROUP_LEN] for i in range(0, len(digits), GROUP_LEN))
 
 
-def looks_like_recovery_code(untrusted_text: str) -> bool:
-    """True when the text is mostly digits (a prompt may take a passphrase or a code)."""
-    text = unicodedata.normalize("NFKC", untrusted_text)
-    digits = sum(ch.isdigit() for ch in text)
-    return digits >= DIGITS - 4 and digits >= len(text.replace(" ", "").replace("-", "")) * 0.8
-
-
 def normalize(untrusted_text: str) -> str:
     """The 32 digits of a typed code, or :class:`RecoveryCodeInvalid` (before any slow work)."""
     text = unicodedata.normalize("NFKC", untrusted_text)
