@@ -100,7 +100,8 @@ def test_labels_follow_the_glossary(tax: Taxonomy) -> None:
     assert tax.label("030102000000", "ru") == "Содержание под стражей"
     assert tax.label("020103020000", "ru") == "Угрозы убийством"
     assert tax.label("020103000000", "kk") == "Қудалау"
-    assert tax.label("DD-CONVERSATION", "ru") == "Приглашение на беседу"
+    assert tax.label("DD-CONVERSATION", "ru").startswith("Приглашение на беседу")
+    assert tax.label("130104000000", "kk") == "Қорқытып алушылық"
     assert "повестка" in tax.label("DD-SUMMONS", "ru").casefold()
     assert "шақыру қағазы" in tax.label("DD-SUMMONS", "kk").casefold()
     for entry in tax.walk():

@@ -252,7 +252,7 @@ def test_card_with_no_places_yet_says_what_to_add(cli, v, circle, tmp_path):
 
 def test_close_in_russian_and_kazakh(cli, v, circle):
     for lang, day, label in (
-        ("ru", "14 марта 2022\u00a0г.", "Содержание родственника под стражей"),
+        ("ru", "14 марта 2022\u00a0г.", "Задержание или содержание родственника"),
         ("kk", "2022\u00a0ж. 14 наурыз", "Туысын сыртқы әлеммен байланыстырмай ұстау"),
     ):
         em = run(cli, v, "emergency", "start", "--person", circle[0])

@@ -374,7 +374,8 @@ def cmd_incident_show(args: argparse.Namespace) -> int:
         def names(ids: list[str]) -> str:
             return ", ".join(people[i].name if i in people else i for i in ids)
 
-        targets = ([_("herself")] if incident.targets_self else []) + (
+        # TRANSLATORS: the vault's owner in the list of people an incident was aimed at.
+        targets = ([_("myself")] if incident.targets_self else []) + (
             [names(incident.target_ids)] if incident.target_ids else []
         )
         rows = [

@@ -626,7 +626,9 @@ def _report_input(
 
     lang = selection.report_language
     tr = i18n.load(lang).gettext
-    herself = owner_name or tr("herself")
+    # TRANSLATORS: the report's compiler, named this way when she leaves her name out
+    # (a neutral noun: the lawyer's report must not speak in her first person).
+    herself = owner_name or tr(N_("the report's compiler"))
 
     def name(pid: str) -> str:
         return g.people[pid].name
