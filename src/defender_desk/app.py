@@ -16,6 +16,7 @@ from typing import Any
 
 from defender_desk import __version__
 from defender_desk import settings as settings_mod
+from defender_desk.analysis.facade import AnalysisFacade
 from defender_desk.domain.models import Evidence, Incident, Person
 from defender_desk.emergency.facade import EmergencyFacade
 from defender_desk.errors import VaultLocked, WrongSecret
@@ -47,7 +48,7 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class Desk(SharingFacade, EmergencyFacade, ObligationsFacade):
+class Desk(AnalysisFacade, SharingFacade, EmergencyFacade, ObligationsFacade):
     def __init__(self, vault_dir: Path, *, clock: Callable[[], datetime] = _utc_now) -> None:
         self.paths = VaultPaths(Path(vault_dir))
         self.clock = clock
@@ -198,7 +199,15 @@ class Desk(SharingFacade, EmergencyFacade, ObligationsFacade):
         tables = {
             r[0] for r in vault.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
         }
-        for name in ("incidents", "people", "evidence", "obligations", "contacts", "emergencies"):
+        for name in (
+            "incidents",
+            "people",
+            "evidence",
+            "obligations",
+            "contacts",
+            "emergencies",
+            "assessments",
+        ):
             if name in tables:
                 counts[name] = int(vault.conn.execute(f"SELECT count(*) FROM {name}").fetchone()[0])
         return counts
@@ -214,6 +223,7 @@ class Desk(SharingFacade, EmergencyFacade, ObligationsFacade):
         problems += self.records.consistency_problems()
         problems += self.obligation_problems()
         problems += self.emergencies.consistency_problems()
+        problems += self.analysis_problems()
         problems += self.evidence.verify(progress)
         return CheckReport(ok=not problems, problems=problems)
 
@@ -233,6 +243,9 @@ class Desk(SharingFacade, EmergencyFacade, ObligationsFacade):
         return self.records.edit_person(person_id, changes)
 
     def delete_person(self, person_id: str) -> None:
+        """Delete a person named in no incident, emergency or threat assessment; their
+        "same as" links go first (the links' history stays readable)."""
+        self._prepare_person_delete(person_id)
         self.records.delete_person(person_id)
 
     def list_people(self) -> list[Person]:
@@ -260,6 +273,7 @@ class Desk(SharingFacade, EmergencyFacade, ObligationsFacade):
         return self.records.edit_incident(incident_id, changes)
 
     def delete_incident(self, incident_id: str) -> int:
+        self._prepare_incident_delete(incident_id)
         return self.records.delete_incident(incident_id)
 
     def get_incident(self, incident_id: str) -> Incident:

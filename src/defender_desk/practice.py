@@ -110,6 +110,7 @@ def build(desk: Desk, today: date) -> dict[str, Any]:
     person("bailiff", name="Частный судебный исполнитель", role="actor", institution="bailiff")
     person("unknown", name="Неизвестный", role="actor", institution="unknown")
     person("lawyer", name="Адвокат Нурлан", role="lawyer")
+    people = dict(ids)  # some incidents below reuse these keys ("husband", "mother")
 
     def incident(key: str, **draft: Any) -> str:
         ids[key] = desk.add_incident(draft).id
@@ -225,8 +226,155 @@ def build(desk: Desk, today: date) -> dict[str, Any]:
         _png(["ПРИМЕР ФОТО (сгенерировано)", "Здание РОВД, 15.03.2022, 06:40"], (640, 400)),
     )
     desk.add_evidence_bytes(ids["conversation"], "letter.pdf", _letter_pdf())
+    _escalation(desk, today, ids, people)
     _obligations(desk, today, ids)
     return ids
+
+
+def _months_ago(today: date, months: int, day: int) -> str:
+    """The day ``day`` (at most 28) of the month ``months`` before today's, as ISO."""
+    index = today.year * 12 + today.month - 1 - months
+    return date(index // 12, index % 12 + 1, min(day, 28)).isoformat()
+
+
+def _escalation(desk: Desk, today: date, ids: dict[str, Any], people: dict[str, str]) -> None:
+    """The last year, dated to the day: the akimat's internal-policy department, then the
+    police, more and more severe, moving from her to her husband and daughter; an alias, an
+    identifier, a "possibly the same" link and one threat assessment reassessed once. With
+    six-month windows ending this month, both actors are "escalating" and their targets are
+    "moving towards her family" (docs/analysis.md works it through)."""
+    add = desk.add_incident
+    akimat, police = people["akimat"], people["police"]
+    husband, daughter = people["husband"], people["daughter"]
+    ids["akimat_1"] = add(
+        {
+            "category": "DD-CONVERSATION",
+            "title": "Снова пригласили в акимат на беседу: «подумайте о семье»",
+            "happened": _months_ago(today, 11, 10),
+            "targets_self": True,
+            "actor_ids": [akimat],
+            "channel": "summons_letter",
+            "severity": 2,
+            "tags": ["акимат", "беседа"],
+            "summons": {
+                "who_summoned": "отдел внутренней политики акимата",
+                "legal_basis": "не указано",
+                "status": "none_stated",
+                "lawyer_present": False,
+            },
+        }
+    ).id
+    ids["police_1"] = add(
+        {
+            "category": "020103030000",
+            "title": "Участковый дважды проверял документы у подъезда",
+            "happened": _months_ago(today, 7, 12),
+            "targets_self": True,
+            "actor_ids": [police],
+            "channel": "in_person",
+            "severity": 2,
+            "tags": ["РОВД", "слежка"],
+        }
+    ).id
+    ids["akimat_2"] = add(
+        {
+            "category": "DD-CONVERSATION",
+            "title": "Беседа в акимате: пригрозили уголовным делом за «незаконную акцию»",
+            "happened": _months_ago(today, 8, 17),
+            "targets_self": True,
+            "actor_ids": [akimat],
+            "channel": "in_person",
+            "severity": 3,
+            "tags": ["акимат", "беседа"],
+        }
+    ).id
+    ids["akimat_3"] = add(
+        {
+            "category": "020103010200",
+            "title": "Из акимата позвонили мужу на работу: «повлияйте на жену»",
+            "happened": _months_ago(today, 5, 5),
+            "target_ids": [husband],
+            "actor_ids": [akimat],
+            "channel": "phone_call",
+            "severity": 3,
+            "tags": ["акимат", "семья"],
+        }
+    ).id
+    ids["akimat_4"] = add(
+        {
+            "category": "020103010200",
+            "title": "Сотрудник акимата приходил в колледж дочери, говорил с куратором",
+            "happened": _months_ago(today, 3, 20),
+            "target_ids": [daughter],
+            "actor_ids": [akimat],
+            "channel": "third_party",
+            "severity": 4,
+            "tags": ["акимат", "дочь"],
+        }
+    ).id
+    ids["police_2"] = add(
+        {
+            "category": "020103010200",
+            "title": "Участковый пришёл домой и «предупредил» мужа и дочь",
+            "happened": _months_ago(today, 2, 8),
+            "target_ids": [husband, daughter],
+            "actor_ids": [police],
+            "channel": "in_person",
+            "severity": 4,
+            "tags": ["РОВД", "семья"],
+        }
+    ).id
+    ids["police_3"] = add(
+        {
+            "category": "DD-SUMMONS",
+            "title": "Дочь вызвали в РОВД повесткой; намекнули на старое дело о наркотиках",
+            "happened": _months_ago(today, 1, 14),
+            "target_ids": [daughter],
+            "actor_ids": [police],
+            "channel": "summons_letter",
+            "severity": 5,
+            "tags": ["РОВД", "дочь"],
+            "summons": {"who_summoned": "РОВД", "status": "witness", "lawyer_present": False},
+        }
+    ).id
+    desk.add_alias(akimat, "ОВП акимата")
+    desk.add_identifier(police, "plate", "777 АВС 02")
+    desk.add_identifier(people["unknown"], "phone", "+7 (701) 555-12-34")
+    ids["unknown_link"] = desk.link_people(
+        people["unknown"], police, "possible", "Голос в трубке похож на участкового"
+    ).id
+    first = desk.add_assessment(
+        {
+            "actor_id": akimat,
+            "source_certainty": "confirmed",
+            "nature": "declared",
+            "assessed_on": _months_ago(today, 6, 1),
+            "facts": "Две беседы в акимате за полгода; на второй пригрозили уголовным делом.",
+            "pattern": "Вызывают после каждой акции заёмщиков.",
+            "objective": "Прекращение общественной деятельности до конца пробации.",
+            "source": "Отдел внутренней политики акимата, тот же сотрудник.",
+            "conclusion": "Пока давят словами; дело заведут, только если будет новая акция.",
+            "likelihood": 2,
+            "impact": 3,
+            "measures": "Ходить на беседы только с адвокатом; записывать каждую.",
+            "reassess_by": _months_ago(today, 3, 1),
+        }
+    )
+    ids["assessment"] = first.id
+    desk.reassess(
+        first.id,
+        {
+            "assessed_on": _months_ago(today, 1, 20),
+            "nature": "possible",
+            "facts": "Звонили мужу, приходили в колледж дочери; РОВД вызвал дочь повесткой.",
+            "pattern": "Полгода давят уже не на меня, а на мужа и дочь; каждый раз сильнее.",
+            "conclusion": "Угроза дочери реальна: старое дело о наркотиках могут поднять.",
+            "likelihood": 4,
+            "impact": 4,
+            "measures": "Адвокат для дочери; дочь не ходит в РОВД одна; план на случай задержания.",
+            "reassess_by": (today + timedelta(days=10)).isoformat(),
+        },
+    )
 
 
 def _obligations(desk: Desk, today: date, ids: dict[str, Any]) -> None:

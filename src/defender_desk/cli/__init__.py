@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 
 from defender_desk import hardening, i18n, log
 from defender_desk.cli import (
+    analysis_cmds,
     common,
     emergency_cmds,
     obligation_cmds,
@@ -32,6 +33,7 @@ from defender_desk.i18n import _
 COMMAND_MODULES: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = [
     vault_cmds.register,
     record_cmds.register,
+    analysis_cmds.register,  # after record_cmds: it adds to the person command
     obligation_cmds.register,
     emergency_cmds.register,
     sharing_cmds.register,

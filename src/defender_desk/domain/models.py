@@ -45,11 +45,18 @@ from defender_desk.domain.dates import (
     pydantic_error,
     span_overlaps,
 )
+from defender_desk.domain.identifiers import (
+    IdentifierKind,
+    alias_key,
+    identifier_key,
+    phone_problem,
+)
 from defender_desk.errors import N_, InvalidInput
 
 __all__ = [
     "CHANNEL_LABELS",
     "FOLLOW_UP_LABELS",
+    "IDENTIFIER_LABELS",
     "INSTITUTION_LABELS",
     "NAME_MAX",
     "PLACE_MAX",
@@ -65,6 +72,8 @@ __all__ = [
     "Evidence",
     "FollowUp",
     "FollowUpKind",
+    "Identifier",
+    "IdentifierKind",
     "Incident",
     "InstitutionKind",
     "Person",
@@ -90,6 +99,8 @@ IDS_MAX = 1_000  # people listed in one role on one incident
 FOLLOW_UPS_MAX = 1_000
 FILE_NAME_MAX = 1_024  # an evidence file's original name
 ID_MAX = 64
+ALIASES_MAX = 100  # aliases of one person
+IDENTIFIERS_MAX = 100  # identifiers of one person (phones, badges, plates)
 ERDR_MIN_DIGITS, ERDR_MAX_DIGITS = 12, 20  # ЕРДР numbers are 15 digits; checked loosely
 
 R_EMPTY = N_("must not be empty")
@@ -103,6 +114,7 @@ R_UNKNOWN_CATEGORY = N_("unknown category code")
 R_SUMMONS = N_("summons details belong only to a summons or an invitation to a conversation")
 R_RELATION = N_("a relation is given only for family")
 R_INSTITUTION = N_("an institution kind is given only for an actor")
+R_PHONE = N_("not a phone number")
 
 
 # -- text fields ---------------------------------------------------------------------------
@@ -262,6 +274,12 @@ FOLLOW_UP_LABELS: Mapping[FollowUpKind, str] = {
     FollowUpKind.POLICE_REPORT: N_("Reported to the police"),
     FollowUpKind.OTHER: N_("Other"),
 }
+IDENTIFIER_LABELS: Mapping[IdentifierKind, str] = {
+    IdentifierKind.PHONE: N_("Phone number"),
+    IdentifierKind.BADGE: N_("Badge number"),
+    IdentifierKind.PLATE: N_("Car plate"),
+    IdentifierKind.OTHER: N_("Other identifier"),
+}
 _LABELS: dict[type[StrEnum], Mapping[Any, str]] = {
     Relation: RELATION_LABELS,
     PersonRole: ROLE_LABELS,
@@ -269,6 +287,7 @@ _LABELS: dict[type[StrEnum], Mapping[Any, str]] = {
     Channel: CHANNEL_LABELS,
     SummonsStatus: STATUS_LABELS,
     FollowUpKind: FOLLOW_UP_LABELS,
+    IdentifierKind: IDENTIFIER_LABELS,
 }
 
 
@@ -280,9 +299,52 @@ def enum_label(value: StrEnum) -> str:
 # -- models --------------------------------------------------------------------------------
 
 
+class Identifier(BaseModel):
+    """A phone number, badge number or car plate, as she wrote it. Matching uses
+    :meth:`key` (see :mod:`defender_desk.domain.identifiers`), never the stored text."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", hide_input_in_errors=True, frozen=True)
+
+    kind: IdentifierKind
+    value: Annotated[str, _text(SHORT_TEXT_MAX, required=True)]
+
+    @model_validator(mode="after")
+    def _phone(self) -> Identifier:
+        if self.kind is IdentifierKind.PHONE and phone_problem(self.value):
+            raise pydantic_error(R_PHONE, field="value")
+        return self
+
+    def key(self) -> str:
+        return identifier_key(self.kind, self.value)
+
+
+def _aliases(values: list[str]) -> list[str]:
+    out: dict[str, str] = {}
+    for value in values:
+        out.setdefault(alias_key(value), value)  # first spelling wins
+    if len(out) > ALIASES_MAX:
+        raise pydantic_error(R_TOO_MANY, limit=ALIASES_MAX)
+    return list(out.values())
+
+
+def _identifiers(values: list[Identifier]) -> list[Identifier]:
+    out: dict[tuple[str, str], Identifier] = {}
+    for value in values:
+        out.setdefault((value.kind.value, value.key()), value)  # first spelling wins
+    if len(out) > IDENTIFIERS_MAX:
+        raise pydantic_error(R_TOO_MANY, limit=IDENTIFIERS_MAX)
+    return list(out.values())
+
+
 class Person(BaseModel):
     """Someone in her records. ``relation`` only for family, ``institution`` only for an
-    actor (an actor may be an institution alone: name "РОВД", institution police)."""
+    actor (an actor may be an institution alone: name "РОВД", institution police).
+
+    ``aliases`` are other names she knows the person by and ``identifiers`` the phone numbers,
+    badge numbers and car plates tied to them (meant for actors; allowed for anyone). Both are
+    deduplicated by their matching keys, first spelling kept. Renaming a person (identifying
+    "Неизвестный") is an edit: a new revision in the history chain, the earlier ones keep the
+    name she knew then."""
 
     model_config = ConfigDict(strict=True, extra="forbid", hide_input_in_errors=True, frozen=True)
 
@@ -292,6 +354,10 @@ class Person(BaseModel):
     relation: Relation | None = None
     institution: InstitutionKind | None = None
     notes: LongText = ""
+    aliases: Annotated[list[Name], AfterValidator(_aliases)] = Field(default_factory=list)
+    identifiers: Annotated[list[Identifier], AfterValidator(_identifiers)] = Field(
+        default_factory=list
+    )
 
     @model_validator(mode="after")
     def _role_fields(self) -> Person:
