@@ -35,10 +35,13 @@ NAME = "age"
 ROOT = Path(__file__).resolve().parent.parent
 MIB = 1 << 20
 DEFAULT_SIZES = (64, 1024)  # MiB
-ROUNDS = {64: 5, 1024: 3}
+ROUNDS = {64: 7, 1024: 3}
 
 _PRELUDE = """
-import json, os, sys, time
+import json, os, resource, sys, time
+def cpu():
+    u = resource.getrusage(resource.RUSAGE_SELF)
+    return u.ru_utime, u.ru_stime
 def peak_mib():
     for line in open("/proc/self/status"):
         if line.startswith("VmHWM:"):
@@ -51,6 +54,7 @@ from defender_desk import age
 mode, src, dst, key = sys.argv[1:5]
 before = peak_mib()
 buf = bytearray(1 << 20)
+c = cpu()
 t = time.perf_counter()
 with open(src, "rb") as f, open(dst, "wb") as out:
     if mode == "encrypt":
@@ -63,13 +67,16 @@ with open(src, "rb") as f, open(dst, "wb") as out:
         while n := r.readinto(buf):
             out.write(memoryview(buf)[:n])
 seconds = time.perf_counter() - t
-print(json.dumps({"seconds": seconds, "peak": peak_mib(), "before": before}))
+c = [b - a for a, b in zip(c, cpu())]
+print(json.dumps({"seconds": seconds, "user": c[0], "sys": c[1], "peak": peak_mib(),
+                  "before": before}))
 """
 
 _PYRAGE = """
 import pyrage
 mode, src, dst, key = sys.argv[1:5]
 before = peak_mib()
+c = cpu()
 t = time.perf_counter()
 with open(src, "rb") as f, open(dst, "wb") as out:
     if mode == "encrypt":
@@ -78,7 +85,9 @@ with open(src, "rb") as f, open(dst, "wb") as out:
         line = [l for l in open(key).read().splitlines() if l.startswith("AGE-SECRET-KEY-")][0]
         pyrage.decrypt_io(f, out, [pyrage.x25519.Identity.from_str(line)])
 seconds = time.perf_counter() - t
-print(json.dumps({"seconds": seconds, "peak": peak_mib(), "before": before}))
+c = [b - a for a, b in zip(c, cpu())]
+print(json.dumps({"seconds": seconds, "user": c[0], "sys": c[1], "peak": peak_mib(),
+                  "before": before}))
 """
 
 _CLI = """
@@ -90,7 +99,8 @@ p = subprocess.Popen([*argv, "-o", dst, src])
 _, status, usage = os.wait4(p.pid, 0)
 seconds = time.perf_counter() - t
 assert os.waitstatus_to_exitcode(status) == 0
-print(json.dumps({"seconds": seconds, "peak": usage.ru_maxrss / 1024, "before": 0}))
+print(json.dumps({"seconds": seconds, "user": usage.ru_utime, "sys": usage.ru_stime,
+                  "peak": usage.ru_maxrss / 1024, "before": 0}))
 """
 
 _TICKER = """
@@ -180,8 +190,13 @@ def _stat(runs: list[dict[str, float]], mib: int) -> tuple[float, str]:
     peak = max(r["peak"] for r in runs)
     before = max(r["before"] for r in runs)
     spread = f"{speeds[0]:,.0f}–{speeds[-1]:,.0f}"
+    user = statistics.median(r["user"] for r in runs) * 1024 / mib
+    kernel = statistics.median(r["sys"] for r in runs) * 1024 / mib
     mem = f"peak RSS {peak:,.0f} MiB" + (f" ({before:,.0f} before the work)" if before else "")
-    return statistics.median(speeds), f"median of {len(runs)} alternating runs ({spread}); {mem}"
+    return statistics.median(speeds), (
+        f"median of {len(runs)} alternating runs ({spread}); per GiB {user:.2f} s user CPU,"
+        f" {kernel:.2f} s system; {mem}"
+    )
 
 
 def _sizes(mib: int, rounds: int, tmp: Path) -> list[tuple[str, str, str]]:

@@ -9,6 +9,7 @@ import io
 import os
 import random
 import zipfile
+from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
@@ -77,7 +78,7 @@ def test_write_patterns_and_no_aliasing():
     assert w.plaintext_written == len(data)
 
 
-def test_truncated_file():
+def test_truncated_file(tmp_path: Path):
     data = os.urandom(3 * CHUNK + 100)
     blob = make(data)
     start = header_length(blob)
@@ -97,6 +98,9 @@ def test_truncated_file():
         assert data.startswith(released) and len(released) <= whole_chunks * CHUNK
         with pytest.raises(age.AgePayloadDamaged):  # random access: before any plaintext
             age.decrypt([ME], io.BytesIO(part))
+        (tmp_path / "cut.age").write_bytes(part)
+        with (tmp_path / "cut.age").open("rb") as f, pytest.raises(age.AgePayloadDamaged):
+            age.decrypt([ME], f)
     with pytest.raises(age.AgeHeaderInvalid):  # the nonce itself is cut
         age.decrypt([ME], Unseekable(blob[: start - 3]))
 
@@ -163,9 +167,16 @@ def test_tampered_chunk_is_never_released(chunk: int):
             reader.read(5)
 
 
-def test_random_access_across_chunk_boundaries():
+@pytest.mark.parametrize("source", ["memory", "file"])
+def test_random_access_across_chunk_boundaries(source: str, tmp_path: Path):
     data = os.urandom(5 * CHUNK + 777)
-    reader = age.decrypt([ME], io.BytesIO(make(data)))
+    blob = make(data)
+    if source == "file":  # a real descriptor: chunks are read with preadv, no seeking
+        (tmp_path / "f.age").write_bytes(blob)
+        f: io.BufferedIOBase = (tmp_path / "f.age").open("rb")
+    else:
+        f = io.BytesIO(blob)
+    reader = age.decrypt([ME], f)
     assert reader.seekable() and reader.size == len(data)
     rng = random.Random(5)
     points = [k * CHUNK + d for k in range(6) for d in (-2, -1, 0, 1)] + [rng.randrange(len(data))]

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import io
 import os
+import stat
 from collections.abc import Callable
 from typing import Any, Final
 
@@ -90,6 +91,17 @@ def plaintext_size(encrypted: int) -> int | None:
     plain = encrypted - chunks * TAG
     expected = max(1, -(-plain // CHUNK))
     return plain if expected == chunks else None
+
+
+def _file_descriptor(f: Any) -> int | None:
+    """``f``'s descriptor if ``os.preadv`` can read it (a regular file, not on Windows)."""
+    if not hasattr(os, "preadv"):
+        return None
+    try:
+        fd = int(f.fileno())
+        return fd if stat.S_ISREG(os.fstat(fd).st_mode) else None
+    except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
+        return None
 
 
 def _write_all(out: Any, data: bytes | memoryview) -> None:
@@ -244,6 +256,7 @@ class AgeReader(io.RawIOBase):
         self._size: int | None = None
         self._chunks = 0
         self._done = False  # sequential: the final chunk was read
+        self._fd: int | None = None  # random access through preadv, when there is a descriptor
         if random_access is not None:
             self._open_random_access()
 
@@ -386,7 +399,8 @@ class AgeReader(io.RawIOBase):
 
     def _open_random_access(self) -> None:
         assert self._ra is not None
-        _, _, length = self._ra
+        f, _, length = self._ra
+        self._fd = _file_descriptor(f)
         plain = plaintext_size(length)
         if plain is None:
             raise AgePayloadDamaged(N_("its length is impossible: it is cut short or extended"))
@@ -402,8 +416,7 @@ class AgeReader(io.RawIOBase):
             return False
         start = index * ENCRYPTED_CHUNK
         n = min(ENCRYPTED_CHUNK, length - start)
-        f.seek(offset + start, os.SEEK_SET)
-        if read_full(f, memoryview(self._cipher)[:n]) != n:
+        if self._read_at(f, offset + start, memoryview(self._cipher)[:n]) != n:
             raise AgePayloadDamaged(N_("it was cut short while being read"))
         last = index == self._chunks - 1
         if not self._decrypt(index, n, last=last):
@@ -413,6 +426,21 @@ class AgeReader(io.RawIOBase):
                 )
             raise AgePayloadDamaged(N_("a part of it was changed"))
         return True
+
+    def _read_at(self, f: Any, position: int, view: memoryview) -> int:
+        """Read ``view`` from ``position``: ``preadv`` on the file descriptor where there is one
+        (no seek, no buffering; a seek per chunk through ``BufferedReader`` tripled the kernel
+        time), else seek and read."""
+        if self._fd is None:
+            f.seek(position, os.SEEK_SET)
+            return read_full(f, view)
+        total = 0
+        while total < len(view):
+            got = os.preadv(self._fd, [view[total:]], position + total)
+            if got == 0:
+                break
+            total += got
+        return total
 
     def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
         if self._ra is None or self._size is None:
