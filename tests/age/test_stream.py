@@ -167,6 +167,27 @@ def test_tampered_chunk_is_never_released(chunk: int):
             reader.read(5)
 
 
+@pytest.mark.parametrize("mode", ["sequential", "random access"])
+def test_no_unauthenticated_plaintext_is_left_behind(mode: str):
+    """cryptography's decrypt_into writes the plaintext before it checks the tag: after a
+    failure, neither the caller's buffer nor the reader may hold the failing chunk's text."""
+    data = b"".join(bytes([65 + k]) * CHUNK for k in range(3)) + b"Z" * 10
+    blob = bytearray(make(data))
+    tag_end = header_length(bytes(blob)) + 2 * ENCRYPTED_CHUNK
+    blob[tag_end - 1] ^= 1  # only chunk 1's tag: its ciphertext still decrypts to "BBBB…"
+    f = Unseekable(bytes(blob)) if mode == "sequential" else io.BytesIO(bytes(blob))
+    reader = age.decrypt([ME], f)
+    buf = bytearray(3 * CHUNK)
+    if mode == "random access":
+        reader.seek(CHUNK)
+    with pytest.raises(age.AgePayloadDamaged):
+        while reader.readinto(buf):
+            pass
+    assert b"BBBB" not in buf
+    assert b"BBBB" not in reader._plain
+    reader.close()
+
+
 @pytest.mark.parametrize("source", ["memory", "file"])
 def test_random_access_across_chunk_boundaries(source: str, tmp_path: Path):
     data = os.urandom(5 * CHUNK + 777)
