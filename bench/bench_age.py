@@ -2,12 +2,14 @@
 
 For each size (64 MiB and 1 GiB by default): encrypt a file to one X25519 recipient and decrypt
 it again, file to file, with ours, ``pyrage.encrypt_io``/``decrypt_io`` and ``age`` 1.1.1 —
-alternating ours / pyrage / CLI, several rounds, the median reported. Every run is its own
-child process, so each peak resident memory is that process's own (``VmHWM`` for Python, the
-``age`` process's ``ru_maxrss`` from ``wait4``). Ours is also timed to a post-quantum hybrid
-recipient. Then the GIL question: a thread that sleeps 5 ms in a loop records its worst gap
-while the main thread encrypts 64 MiB with ours, with pyrage, and while ``age`` runs in a child
-(which holds no lock of ours) — idle first, as the baseline.
+alternating ours / pyrage / CLI (who goes first rotates each round, and the page cache is
+synced before each run), several rounds, the median reported, with user and system CPU time.
+Every run is its own child process, so each peak resident memory is that process's own
+(``VmHWM`` for Python, the ``age`` process's ``ru_maxrss`` from ``wait4``). Ours is also timed
+to a post-quantum hybrid recipient. Then the GIL question: a thread that sleeps 5 ms in a loop
+records its worst gap while the main thread encrypts 64 MiB with ours, with pyrage, and while
+``age`` runs in a child (which holds no lock of ours) — idle first, as the baseline.
+Decryption writes to ``/dev/null`` (see ``_sizes``); encryption writes real files.
 
     .venv/bin/python bench/bench_age.py [--quick] [--size MIB]
     .venv/bin/python bench/run_all.py age       # the same, written into docs/performance.md
@@ -209,20 +211,25 @@ def _sizes(mib: int, rounds: int, tmp: Path) -> list[tuple[str, str, str]]:
     enc: dict[str, list[dict[str, float]]] = {p: [] for p, _ in peers}
     dec: dict[str, list[dict[str, float]]] = {p: [] for p, _ in peers}
     hybrid: list[dict[str, float]] = []
-    for _ in range(rounds):
-        for name, code in peers:
+    for round_ in range(rounds):
+        # who goes first rotates: the first run of a round would otherwise pay for the kernel
+        # writing back the previous runs' output; and the page cache is synced before each run
+        order = peers[round_ % 3 :] + peers[: round_ % 3]
+        for name, code in order:
             out = tmp / f"{name}.age"
+            os.sync()
             enc[name].append(_child(code, "encrypt", str(plain), str(out), recipient))
+        os.sync()
         hybrid.append(_child(_OURS, "encrypt", str(plain), str(tmp / "pq.age"), pq))
         (tmp / "pq.age").unlink()
-        for name, code in peers:
-            # each decrypts the file age made (the common peer), to its own output
+        for name, code in order:
+            # each decrypts the file age made (the common peer) to /dev/null: the app decrypts
+            # into memory or a parser, and writing 1 GiB of new file measured mostly the
+            # kernel's page cache (which run came after which deletion), not the decryption
+            os.sync()
             dec[name].append(
-                _child(
-                    code, "decrypt", str(tmp / "age CLI.age"), str(tmp / f"{name}.out"), str(key)
-                )
+                _child(code, "decrypt", str(tmp / "age CLI.age"), os.devnull, str(key))
             )
-            (tmp / f"{name}.out").unlink()
     rows: list[tuple[str, str, str]] = []
     for what, table in (("encrypt", enc), ("decrypt", dec)):
         for name, _ in peers:
@@ -253,6 +260,7 @@ def _gil(tmp: Path) -> list[tuple[str, str, str]]:
     results: dict[str, list[dict[str, float]]] = {k: [] for k in labels}
     for _ in range(3):
         for which in labels:
+            os.sync()
             results[which].append(_child(_TICKER, which, str(plain), str(tmp / "t.age"), recipient))
     for which, label in labels.items():
         worst = max(r["max"] for r in results[which])
@@ -281,8 +289,9 @@ def measure(sizes: tuple[int, ...], rounds: Callable[[int], int]) -> list[tuple[
             "machine load during this benchmark",
             f"load average {load0:.1f} at the start, {os.getloadavg()[0]:.1f} at the end"
             f" ({os.cpu_count()} cores); {time.perf_counter() - t0:,.0f} s in all",
-            "files in the OS cache, outputs written without fsync; alternating runs, so the"
-            " ratios hold better than the absolute values",
+            "input files in the OS cache; encryption writes files (no fsync), decryption"
+            " writes to /dev/null; alternating runs, so the ratios hold better than the"
+            " absolute values",
         )
     )
     return rows
