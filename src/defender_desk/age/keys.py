@@ -30,8 +30,8 @@ shared secret, a work factor above the cap) raises
 :class:`~defender_desk.age.errors.AgeHeaderInvalid` before any secret work; a stanza that simply
 does not open returns no key ("no match").
 
-Parsing a pasted key (:func:`parse_recipient`, :func:`parse_identity`) gives one error class per
-mistake — see :mod:`defender_desk.age.errors` — and never puts the key in the message.
+Parsing pasted keys is in :mod:`defender_desk.age.parse` (one error class per mistake, never
+the key in a message); ``X25519Recipient.parse`` and ``HybridRecipient.parse`` call it.
 """
 
 from __future__ import annotations
@@ -172,6 +172,7 @@ class X25519Recipient(Recipient):
 
     @classmethod
     def parse(cls, text: str) -> X25519Recipient:
+        """An ``age1…`` key, or the error saying what is wrong with it (see ``age.parse``)."""
         from defender_desk.age.parse import parse_recipient
 
         r = parse_recipient(text, expect="x25519")
@@ -278,6 +279,7 @@ class HybridRecipient(Recipient):
 
     @classmethod
     def parse(cls, text: str) -> HybridRecipient:
+        """An ``age1pq1…`` key, or the error saying what is wrong with it (see ``age.parse``)."""
         from defender_desk.age.parse import parse_recipient
 
         r = parse_recipient(text, expect="hybrid")
