@@ -280,3 +280,26 @@ def test_failing_output_aborts_the_writer():
     assert w.closed
     with pytest.raises(ValueError):
         w.write(b"more")
+
+
+@pytest.mark.parametrize("armor", [False, True])
+def test_short_writes_of_a_raw_output_are_completed(armor: bool):
+    class Trickle(io.RawIOBase):
+        """A raw output that takes at most 1,000 bytes per call, as a pipe or socket may."""
+
+        def __init__(self) -> None:
+            self.data = bytearray()
+
+        def writable(self) -> bool:
+            return True
+
+        def write(self, b: object) -> int:
+            view = memoryview(b)  # type: ignore[arg-type]
+            self.data += view[:1000]
+            return min(1000, len(view))
+
+    data = os.urandom(2 * CHUNK + 3)
+    out = Trickle()
+    with age.encrypt([ME.recipient], out, armor=armor) as w:
+        w.write(data)
+    assert age.decrypt([ME], io.BytesIO(bytes(out.data))).read() == data

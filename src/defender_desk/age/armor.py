@@ -25,6 +25,7 @@ from typing import Any, Final
 
 from defender_desk.age.errors import AgeArmorInvalid
 from defender_desk.age.source import Source
+from defender_desk.age.stream import write_all
 from defender_desk.errors import N_
 
 __all__ = ["BEGIN", "END", "ArmorReader", "ArmorWriter", "looks_armored"]
@@ -57,7 +58,7 @@ class ArmorWriter:
 
     def _start(self) -> None:
         if not self._started:
-            self._out.write(BEGIN + b"\n")
+            write_all(self._out, BEGIN + b"\n")
             self._started = True
 
     @staticmethod
@@ -75,7 +76,7 @@ class ArmorWriter:
         view.release()
         if len(self._pending) >= _BATCH:
             whole = len(self._pending) // _BYTES_PER_LINE * _BYTES_PER_LINE
-            self._out.write(self._lines(memoryview(self._pending)[:whole]))
+            write_all(self._out, self._lines(memoryview(self._pending)[:whole]))
             del self._pending[:whole]
         return n
 
@@ -83,7 +84,7 @@ class ArmorWriter:
         if self._closed:
             return
         self._start()
-        self._out.write(self._lines(self._pending) + END + b"\n")
+        write_all(self._out, self._lines(self._pending) + END + b"\n")
         self._pending.clear()
         self._closed = True
 

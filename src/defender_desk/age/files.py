@@ -26,6 +26,7 @@ from defender_desk.age.stream import (
     AgeWriter,
     encrypted_payload_size,
     payload_key,
+    write_all,
 )
 from defender_desk.errors import N_
 from defender_desk.secret import wipe
@@ -75,7 +76,7 @@ def encrypt(recipients: Sequence[Recipient], out: Any, *, armor: bool = False) -
     if armor:
         target = ArmorWriter(out)
         on_close = target.close
-    target.write(head + nonce)
+    write_all(target, head + nonce)
     return AgeWriter(key, target, on_close=on_close)
 
 

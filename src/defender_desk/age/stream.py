@@ -52,6 +52,7 @@ __all__ = [
     "encrypted_payload_size",
     "payload_key",
     "plaintext_size",
+    "write_all",
 ]
 
 CHUNK: Final = 64 << 10
@@ -104,7 +105,8 @@ def _file_descriptor(f: Any) -> int | None:
         return None
 
 
-def _write_all(out: Any, data: bytes | memoryview) -> None:
+def write_all(out: Any, data: bytes | bytearray | memoryview) -> None:
+    """Write all of ``data`` to ``out`` (a raw file may take only part of it per call)."""
     view = memoryview(data)
     while view:
         n = out.write(view)
@@ -149,7 +151,7 @@ class AgeWriter:
             raise ValueError("write to a closed age writer")
 
     def _seal(self, plain: bytes | bytearray | memoryview, last: bool) -> None:
-        _write_all(self._out, self._aead.encrypt(_nonce(self._counter, last), plain, None))
+        write_all(self._out, self._aead.encrypt(_nonce(self._counter, last), plain, None))
         self._counter += 1
 
     def write(self, data: Any) -> int:
