@@ -285,7 +285,7 @@ def test_failing_output_aborts_the_writer():
 @pytest.mark.parametrize("armor", [False, True])
 def test_short_writes_of_a_raw_output_are_completed(armor: bool):
     class Trickle(io.RawIOBase):
-        """A raw output that takes at most 1,000 bytes per call, as a pipe or socket may."""
+        """A raw output that takes at most 100 bytes per call, as a pipe or socket may."""
 
         def __init__(self) -> None:
             self.data = bytearray()
@@ -295,8 +295,8 @@ def test_short_writes_of_a_raw_output_are_completed(armor: bool):
 
         def write(self, b: object) -> int:
             view = memoryview(b)  # type: ignore[arg-type]
-            self.data += view[:1000]
-            return min(1000, len(view))
+            self.data += view[:100]
+            return min(100, len(view))
 
     data = os.urandom(2 * CHUNK + 3)
     out = Trickle()
