@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/apt.sh tools/apt-packages.txt
 bash tools/setup.sh dev
+bash tools/node.sh   # Node.js (Debian's if missing) + typage from tools/node/package-lock.json
 export PATH="$PWD/.venv/bin:$PATH"
 echo "== ruff check";          ruff check src tests tools bench
 echo "== ruff format --check"; ruff format --check src tests tools bench
