@@ -161,4 +161,9 @@ class Matcher:
         return bool(self.terms)
 
     def __call__(self, *texts: str) -> bool:
+        """True if every term begins a word of ``texts`` (raw text: folded here)."""
         return matches(self.terms, (w for t in texts if t for w in words(t)))
+
+    def matches_words(self, folded_words: Iterable[str]) -> bool:
+        """True if every term begins one of ``folded_words`` (from :func:`words`)."""
+        return matches(self.terms, folded_words)

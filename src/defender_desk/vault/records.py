@@ -83,6 +83,8 @@ _ACTOR_KIND_SQL = (
     f" THEN '{overview.PERSON}' ELSE '{overview.NO_ACTOR}' END)"
 )
 
+_RANK_YEAR = FuzzyDate.in_year(2000).sort_key()[1]  # sort_rank of a date known to the year
+
 #: From this many matches on, a search's page walks the date index instead of sorting matches.
 DENSE_MATCHES = 400
 
@@ -166,6 +168,17 @@ class RecordStore:
             Person.model_validate_json(r[0])
             for r in self.conn.execute("SELECT data FROM people ORDER BY role, name COLLATE NOCASE")
         ]
+
+    def search_people(self, query: str) -> list[Person]:
+        """People whose name or notes match ``query`` (the rules of
+        :mod:`defender_desk.domain.search`), in :meth:`list_people` order. A blank query
+        returns everyone; one without letters or digits, no one."""
+        if not query.strip():
+            return self.list_people()
+        matcher = search.Matcher(query)
+        if not matcher:
+            return []
+        return [p for p in self.list_people() if matcher(p.name, p.notes)]
 
     def person_incidents(self, person_id: str) -> list[tuple[str, str]]:
         """(incident id, link) pairs where this person appears."""
@@ -312,6 +325,57 @@ class RecordStore:
             count=min(counted, count_cap),
             exact=counted <= count_cap,
         )
+
+    # -- overview counts (all in SQL: nothing is loaded) ------------------------------------------
+    def month_counts(self, *, by_actor_kind: bool = False) -> list[overview.MonthCount]:
+        """Incidents per month (dated to the month or better, in the month they started, as
+        stated), oldest month first; with ``by_actor_kind`` one entry per month and actor kind
+        (see :mod:`defender_desk.domain.overview`). Months without incidents are left out."""
+        month = "substr(sort_start, 1, 7)"
+        if by_actor_kind:
+            sql = (
+                f"SELECT {month}, actor_kind, count(*) FROM incidents WHERE sort_rank >= 2"
+                f" GROUP BY {month}, actor_kind ORDER BY {month}, actor_kind"
+            )
+        else:
+            sql = (
+                f"SELECT {month}, NULL, count(*) FROM incidents WHERE sort_rank >= 2"
+                f" GROUP BY {month} ORDER BY {month}"
+            )
+        return [
+            overview.MonthCount(int(ym[:4]), int(ym[5:7]), kind, int(n))
+            for ym, kind, n in self.conn.execute(sql)
+        ]
+
+    def uncertain_counts(self) -> list[overview.UncertainCount]:
+        """Incidents dated only to the year or approximately, per date as stated, in date
+        order (they are in no month)."""
+        out: list[overview.UncertainCount] = []
+        for rank, start, low, high, n in self.conn.execute(
+            "SELECT sort_rank, sort_start, start_low, start_high, count(*) FROM incidents"
+            " WHERE sort_rank < 2 GROUP BY sort_rank, sort_start, start_low, start_high"
+        ):
+            year, low_year, high_year = int(start[:4]), int(low[:4]), int(high[:4])
+            if rank == _RANK_YEAR:
+                when = FuzzyDate.in_year(year)
+            elif low_year < year:  # the margin of "about": no end year stated
+                when = FuzzyDate.about(year)
+            else:
+                when = FuzzyDate.about(year, high_year)
+            out.append(overview.UncertainCount(when, int(n)))
+        out.sort(key=lambda u: u.when.sort_key())
+        return out
+
+    def actor_counts(self) -> dict[str, int]:
+        """Person id → how many incidents name them as an actor (people never named as one
+        are left out)."""
+        return {
+            r[0]: int(r[1])
+            for r in self.conn.execute(
+                "SELECT person_id, count(*) FROM incident_people WHERE link = 'actor'"
+                " GROUP BY person_id"
+            )
+        }
 
     def evidence_counts(self, incident_ids: Iterable[str]) -> dict[str, int]:
         ids = list(incident_ids)
