@@ -144,3 +144,21 @@ def test_security_tips_are_data_for_the_fronts(key):
     tips = {t.key: t for t in Desk.security_tips()}
     assert tips[key].title and tips[key].text
     assert "BitLocker" in tips["full-disk-encryption"].text
+
+
+def test_reindex_makes_derived_data_again(desk):
+    """What a restore relies on: reindex (one or all) rebuilds search words and actor kinds."""
+    police = desk.add_person({"name": "РОВД", "role": "actor", "institution": "police"})
+    i = desk.add_incident(incident(title="Коллектор", happened="2022-03", actor_ids=[police.id]))
+    conn = desk._open().conn
+    conn.execute("UPDATE incidents SET actor_kind = 'none'")
+    conn.execute("DELETE FROM incident_search")
+    assert ids(desk, "коллектор") == set()
+    desk.records.reindex(i.id)
+    assert ids(desk, "коллектор") == {i.id}
+    assert desk.actor_month_counts() == [MonthCount(2022, 3, "police", 1)]
+    conn.execute("UPDATE incidents SET actor_kind = 'none'")
+    conn.execute("DELETE FROM incident_search")
+    assert desk.records.reindex_all() == 1
+    assert ids(desk, "ровд") == {i.id}
+    assert desk.actor_month_counts() == [MonthCount(2022, 3, "police", 1)]

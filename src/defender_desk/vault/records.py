@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from defender_desk.domain import overview, search, taxonomy
-from defender_desk.domain.dates import FuzzyDate
+from defender_desk.domain.dates import FuzzyDate, Precision
 from defender_desk.domain.models import Incident, Person, canonical_json, validation_to_error
 from defender_desk.errors import N_, DefenderDeskError, InvalidInput, NotFound
 from defender_desk.vault import db, history, search_index
@@ -89,6 +89,14 @@ _RANK_YEAR = FuzzyDate.in_year(2000).sort_key()[1]  # sort_rank of a date known 
 DENSE_MATCHES = 400
 
 
+def _month(incident: Incident) -> str | None:
+    """``incidents.month``: 'YYYY-MM' for a date known to the month or better, else None."""
+    when = incident.happened
+    if when.precision in (Precision.APPROXIMATE, Precision.YEAR) or when.month is None:
+        return None
+    return f"{when.year:04d}-{when.month:02d}"
+
+
 def _query_terms(flt: IncidentFilter) -> list[str] | None:
     """The search terms of the filter's query; None without a query (blank is none)."""
     if flt.query is None or not flt.query.strip():
@@ -122,10 +130,6 @@ class RecordStore:
                 "SELECT DISTINCT incident_id FROM incident_people WHERE person_id = ?", (person_id,)
             ).fetchall():
                 self._index(self.get_incident(incident_id))
-                self.conn.execute(
-                    f"UPDATE incidents SET actor_kind = {_ACTOR_KIND_SQL} WHERE id = ?",
-                    (incident_id,),
-                )
         return person
 
     def delete_person(self, person_id: str) -> None:
@@ -331,16 +335,15 @@ class RecordStore:
         """Incidents per month (dated to the month or better, in the month they started, as
         stated), oldest month first; with ``by_actor_kind`` one entry per month and actor kind
         (see :mod:`defender_desk.domain.overview`). Months without incidents are left out."""
-        month = "substr(sort_start, 1, 7)"
         if by_actor_kind:
             sql = (
-                f"SELECT {month}, actor_kind, count(*) FROM incidents WHERE sort_rank >= 2"
-                f" GROUP BY {month}, actor_kind ORDER BY {month}, actor_kind"
+                "SELECT month, actor_kind, count(*) FROM incidents WHERE month IS NOT NULL"
+                " GROUP BY month, actor_kind ORDER BY month, actor_kind"
             )
         else:
             sql = (
-                f"SELECT {month}, NULL, count(*) FROM incidents WHERE sort_rank >= 2"
-                f" GROUP BY {month} ORDER BY {month}"
+                "SELECT month, NULL, count(*) FROM incidents WHERE month IS NOT NULL"
+                " GROUP BY month ORDER BY month"
             )
         return [
             overview.MonthCount(int(ym[:4]), int(ym[5:7]), kind, int(n))
@@ -507,14 +510,15 @@ class RecordStore:
             incident.channel.value if incident.channel else None,
             incident.severity,
             overview.actor_kind(people[pid][1] for pid in incident.actor_ids),
+            _month(incident),
             now,
             now,
             data.decode("utf-8"),
         )
         columns = (
             "INSERT INTO incidents(id, category, title, start_low, start_high, end_high,"
-            " sort_start, sort_rank, targets_self, channel, severity, actor_kind, created_at,"
-            " updated_at, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " sort_start, sort_rank, targets_self, channel, severity, actor_kind, month,"
+            " created_at, updated_at, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         )
         files: list[str] = []
         if operation == "create":
@@ -527,7 +531,7 @@ class RecordStore:
                 " end_high = excluded.end_high, sort_start = excluded.sort_start,"
                 " sort_rank = excluded.sort_rank, targets_self = excluded.targets_self,"
                 " channel = excluded.channel, severity = excluded.severity,"
-                " actor_kind = excluded.actor_kind,"
+                " actor_kind = excluded.actor_kind, month = excluded.month,"
                 " updated_at = excluded.updated_at, data = excluded.data",
                 values,
             )
@@ -575,9 +579,21 @@ class RecordStore:
             )
         ]
         search_index.write(self.conn, rowid, incident, names, files)
+        self.conn.execute(
+            f"UPDATE incidents SET actor_kind = {_ACTOR_KIND_SQL} WHERE rowid = ?", (rowid,)
+        )
 
     def reindex(self, incident_id: str) -> None:
+        """Make an incident's derived data again from its record and links: its search words
+        and its actor kind (after a person or an evidence file changed, or a restore)."""
         self._index(self.get_incident(incident_id))
+
+    def reindex_all(self) -> int:
+        """:meth:`reindex` for every incident at once (inside the caller's transaction): one
+        pass, for a restore of many incidents. Returns how many."""
+        n = search_index.rebuild(self.conn)
+        self.conn.execute(f"UPDATE incidents SET actor_kind = {_ACTOR_KIND_SQL}")
+        return n
 
     def _delete_revision(self, kind: str, record_id: str) -> None:
         tomb = json.dumps({"deleted": record_id}, separators=(",", ":")).encode()

@@ -1,19 +1,22 @@
 -- The overview counts in SQL (issue 15): incidents per month and kind of actor without loading
 -- a single record. `actor_kind` is the institution kind of the first actor listed who has one,
--- 'person' when the actors have none, 'none' without actors (domain/overview.py); records.py
--- keeps it current on every write and when a person's institution changes.
+-- 'person' when the actors have none, 'none' without actors (domain/overview.py); `month` is
+-- 'YYYY-MM' of the stated start for an incident dated to the month or better (sort_rank ≥ 2:
+-- month, day, exact), NULL for one known only to the year or approximately. records.py keeps
+-- both current on every write and when a person's institution changes.
 ALTER TABLE incidents ADD COLUMN actor_kind TEXT NOT NULL DEFAULT 'none';
-UPDATE incidents SET actor_kind = coalesce(
-    (SELECT p.institution FROM incident_people l JOIN people p ON p.id = l.person_id
-      WHERE l.incident_id = incidents.id AND l.link = 'actor' AND p.institution IS NOT NULL
-      ORDER BY l.rowid LIMIT 1),
-    CASE WHEN EXISTS (SELECT 1 FROM incident_people l
-                       WHERE l.incident_id = incidents.id AND l.link = 'actor')
-         THEN 'person' ELSE 'none' END
-);
--- Dated to the month or better (sort_rank ≥ 2: month, day, exact): its month as stated.
-CREATE INDEX incidents_month ON incidents(substr(sort_start, 1, 7), actor_kind)
-    WHERE sort_rank >= 2;
--- Dated only to the year or approximately: counted apart, per stated date.
+ALTER TABLE incidents ADD COLUMN month TEXT;
+UPDATE incidents SET
+    month = CASE WHEN sort_rank >= 2 THEN substr(sort_start, 1, 7) END,
+    actor_kind = coalesce(
+        (SELECT p.institution FROM incident_people l JOIN people p ON p.id = l.person_id
+          WHERE l.incident_id = incidents.id AND l.link = 'actor' AND p.institution IS NOT NULL
+          ORDER BY l.rowid LIMIT 1),
+        CASE WHEN EXISTS (SELECT 1 FROM incident_people l
+                           WHERE l.incident_id = incidents.id AND l.link = 'actor')
+             THEN 'person' ELSE 'none' END
+    );
+-- Covering indexes: the counts read these alone, never a row.
+CREATE INDEX incidents_month ON incidents(month, actor_kind) WHERE month IS NOT NULL;
 CREATE INDEX incidents_uncertain ON incidents(sort_rank, sort_start, start_low, start_high)
     WHERE sort_rank < 2;
