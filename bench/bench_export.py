@@ -201,9 +201,9 @@ def run(sizes: dict[str, int]) -> list[tuple[str, str, str]]:
             plain = tmp / "plain"
             ours_runs: list[dict[str, float]] = []
             peer_runs: list[dict[str, float]] = []
-            export_path = Path()
+            export_path: Path | None = None
             for n in range(rounds):
-                if export_path.exists():
+                if export_path is not None:
                     export_path.unlink()
                 ours = _child(EXPORT, str(her), contact, PASSPHRASE, str(out))
                 ours_runs.append(ours)
@@ -267,6 +267,7 @@ def run(sizes: dict[str, int]) -> list[tuple[str, str, str]]:
                     " alone), not the shell's or a Python parent's",
                 ),
             ]
+            assert export_path is not None
             opened = _child(OPEN, str(lawyer), PASSPHRASE, str(export_path))
             rows.append(
                 (

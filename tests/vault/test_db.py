@@ -229,7 +229,17 @@ def test_migration_0007_overview(tmp_path):
         "i-bbbbbbbb": ("person", "2024-03"),
         "i-cccccccc": ("none", None),
     }
+    cols = [r[2] for r in raw.execute("PRAGMA index_info(incidents_sort)")]
+    assert cols == ["sort_start", "sort_rank", "id", "start_low", "end_high", "category",
+                    "channel", "severity", "targets_self"]  # fmt: skip
     for sql, index in (
+        (
+            "SELECT count(*) FROM incidents INDEXED BY incidents_sort"
+            " WHERE end_high >= '2024' AND start_low <= '2025'"
+            " AND category = 'DD-SUMMONS' AND channel IS NULL AND severity IS NULL"
+            " AND targets_self = 0",
+            "incidents_sort",
+        ),
         (
             "SELECT month, actor_kind, count(*) FROM incidents WHERE month IS NOT NULL"
             " GROUP BY month, actor_kind",

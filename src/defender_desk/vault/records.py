@@ -85,7 +85,7 @@ _ACTOR_KIND_SQL = (
 
 _RANK_YEAR = FuzzyDate.in_year(2000).sort_key()[1]  # sort_rank of a date known to the year
 
-#: From this many matches on, a search's page walks the date index instead of sorting matches.
+#: Above this many matches, a search's page walks the date index instead of sorting matches.
 DENSE_MATCHES = 400
 
 
@@ -270,9 +270,13 @@ class RecordStore:
                 ).fetchone()[0]
             )
         where, params = self._where(flt)
+        # a query with many matches: test them along the date index (it carries the other
+        # filtered columns) rather than reading every matching row
+        walk = terms and self._walk_by_date(flt)
+        source = "incidents AS i INDEXED BY incidents_sort" if walk else "incidents AS i"
         return int(
             self.conn.execute(
-                f"SELECT count(*) FROM (SELECT 1 FROM incidents i WHERE {where} LIMIT ?)",
+                f"SELECT count(*) FROM (SELECT 1 FROM {source} WHERE {where} LIMIT ?)",
                 [*params, limit],
             ).fetchone()[0]
         )
@@ -290,25 +294,34 @@ class RecordStore:
         order = "DESC" if newest_first else "ASC"
         key = f"sort_start {order}, sort_rank {order}, id {order}"
         paging = [-1 if limit is None else limit, offset]
-        terms = _query_terms(flt)
-        if (
-            terms
-            and limit is not None
-            and _only_query(flt)
-            and self.count_incidents(flt, cap=DENSE_MATCHES) > DENSE_MATCHES
-        ):
-            # Many matches: walk the date index in order and stop at the page's end, instead
-            # of reading every matching row to sort them all (see docs/performance.md).
+        if limit is not None and self._walk_by_date(flt):
+            # Walk the date index in order and stop at the page's end; the index carries the
+            # filtered columns, so only the page's rows are read (see docs/performance.md).
             sql = (
-                f"SELECT data FROM incidents WHERE rid IN (SELECT rid FROM incidents"
-                f" INDEXED BY incidents_sort WHERE rid IN (SELECT rowid FROM incident_search"
-                f" WHERE incident_search MATCH ?) ORDER BY {key} LIMIT ? OFFSET ?) ORDER BY {key}"
+                f"SELECT data FROM incidents WHERE rid IN (SELECT i.rid FROM incidents AS i"
+                f" INDEXED BY incidents_sort WHERE {where} ORDER BY {key} LIMIT ? OFFSET ?)"
+                f" ORDER BY {key}"
             )
-            rows = self.conn.execute(sql, [search.fts_query(terms), *paging])
         else:
             sql = f"SELECT data FROM incidents i WHERE {where} ORDER BY {key} LIMIT ? OFFSET ?"
-            rows = self.conn.execute(sql, [*params, *paging])
+        rows = self.conn.execute(sql, [*params, *paging])
         return [Incident.model_validate_json(r[0]) for r in rows]
+
+    def _walk_by_date(self, flt: IncidentFilter) -> bool:
+        """True when a page (or a capped count) is best found by walking the date index
+        (``incidents_sort``, which carries the dates, category, channel, severity and "aimed at
+        her") in order and stopping early: a query that matches many incidents, whatever else
+        the filter asks; or no query and only what that index carries. A query with few
+        matches, a list of ids, or a link to a person or to evidence alone are faster driven
+        from those few rows (SQLite's own plan)."""
+        terms = _query_terms(flt)
+        if terms is not None:
+            if not terms:
+                return False
+            matches = self.count_incidents(IncidentFilter(query=flt.query), cap=DENSE_MATCHES)
+            return matches > DENSE_MATCHES
+        linked = flt.target or flt.actor or flt.actor_kind or flt.has_evidence is not None
+        return flt.ids is None and not linked
 
     def search_page(
         self,
