@@ -162,3 +162,53 @@ def test_reindex_makes_derived_data_again(desk):
     assert desk.records.reindex_all() == 1
     assert ids(desk, "ровд") == {i.id}
     assert desk.actor_month_counts() == [MonthCount(2022, 3, "police", 1)]
+
+
+def test_every_plan_gives_the_same_pages(desk, monkeypatch):
+    """Pages and capped counts agree whichever plan is taken (walking the date index, or
+    reading and sorting the matches), with filters on the walked index's columns."""
+    from defender_desk.domain.dates import parse_when
+
+    police = desk.add_person({"name": "РОВД", "role": "actor", "institution": "police"})
+    for n in range(16):
+        desk.add_incident(
+            incident(
+                title=f"Коллектор {'звонил' if n % 2 else 'угрожал'} {n}",
+                happened=f"20{18 + n % 4}-{1 + n % 12:02d}",
+                category="DD-CREDITOR" if n % 3 else "020103010000",
+                severity=1 + n % 5,
+                channel="sms" if n % 4 else "phone_call",
+                actor_ids=[police.id] if n % 5 == 0 else [],
+            )
+        )
+    filters = [
+        IncidentFilter(query="коллектор"),
+        IncidentFilter(query="коллектор", categories=["DD-CREDITOR"]),
+        IncidentFilter(
+            query="коллектор", date_from=parse_when("2019"), date_until=parse_when("2020")
+        ),
+        IncidentFilter(query="коллектор звонил", severity_min=3, channel="sms"),
+        IncidentFilter(query="коллектор", actor=police.id),
+        IncidentFilter(categories=["DD-CREDITOR"], severity_min=2),
+        IncidentFilter(date_from=parse_when("2021-01")),
+    ]
+
+    def pages():
+        return [
+            (
+                [i.id for i in desk.list_incidents(f, limit=4, offset=1, newest_first=True)],
+                [i.id for i in desk.list_incidents(f, limit=3)],
+                desk.count_incidents(f, cap=5),
+                desk.count_incidents(f),
+            )
+            for f in filters
+        ]
+
+    sorted_plan = pages()
+    monkeypatch.setattr(records, "DENSE_MATCHES", 2)
+    walked = pages()
+    assert walked == sorted_plan
+    # and both are what a plain filter over every incident gives
+    everything = desk.list_incidents(newest_first=True)
+    credit = [i.id for i in everything if i.category == "DD-CREDITOR" and (i.severity or 0) >= 2]
+    assert walked[5][0] == credit[1:5] and walked[5][3] == len(credit)
