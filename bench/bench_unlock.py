@@ -1,6 +1,7 @@
 """Unlock time: the Argon2id derivation and the database open, measured separately.
 
-Run through ``python bench/run_all.py`` (which rewrites docs/performance.md).
+Run through ``python bench/run_all.py`` (which rewrites docs/performance.md), or alone:
+``python bench/bench_unlock.py [--quick] [--size repeat=N]``.
 """
 
 from __future__ import annotations
@@ -16,9 +17,11 @@ from defender_desk.secret import Secret
 from defender_desk.vault import db, kdf, keyslots
 
 NAME = "unlock"
+SIZES = {"repeat": (5, 2, "unlocks timed (median)")}
 
 
-def run() -> list[tuple[str, str, str]]:
+def run(sizes: dict[str, int]) -> list[tuple[str, str, str]]:
+    repeat = sizes["repeat"]
     os.environ.pop(kdf.INSECURE_TEST_KDF_ENV, None)
     rows: list[tuple[str, str, str]] = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -32,7 +35,7 @@ def run() -> list[tuple[str, str, str]]:
         p = header.kdf
         rows.append(("vault creation (calibration + 2 derivations)", f"{created:.2f} s", ""))
         kdf_times, open_times = [], []
-        for _ in range(5):
+        for _ in range(repeat):
             t0 = time.perf_counter()
             opened = keyslots.open_with(header, Secret(b"benchmark passphrase"))
             t1 = time.perf_counter()
@@ -47,7 +50,7 @@ def run() -> list[tuple[str, str, str]]:
             (
                 "unlock: Argon2id derivation (calibrated)",
                 f"{statistics.median(kdf_times):.3f} s",
-                params,
+                f"{params}; median of {repeat}",
             )
         )
         rows.append(
@@ -58,7 +61,7 @@ def run() -> list[tuple[str, str, str]]:
             )
         )
         floor = []
-        for _ in range(3):
+        for _ in range(max(1, repeat - 2)):
             t0 = time.perf_counter()
             kdf.derive(Secret(b"x"), bytes(32), kdf.FLOOR).wipe()
             floor.append(time.perf_counter() - t0)
@@ -73,5 +76,9 @@ def run() -> list[tuple[str, str, str]]:
 
 
 if __name__ == "__main__":
-    for row in run():
-        print(" | ".join(row))
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import common
+
+    common.main(sys.modules[__name__], __doc__ or "")

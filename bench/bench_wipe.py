@@ -25,13 +25,12 @@ from defender_desk.secret import Secret
 from defender_desk.vault import kdf
 
 NAME = "wipe"
+SIZES = {
+    "large_mb": (2000, 100, "evidence of the large vault (MB)"),
+    "runs": (3, 1, "wipes of the large vault (median); the 10 MB one gets two more"),
+}
 
 MiB = 1024 * 1024
-# (label, evidence bytes, evidence files, runs)
-CASES = [
-    ("10 MB", 10 * 1000 * 1000, 5, 5),
-    ("2 GB", 2 * 1000 * 1000 * 1000, 500, 3),
-]
 
 
 def _make_vault(root: Path, evidence_bytes: int, files: int) -> int:
@@ -77,10 +76,21 @@ def _mount_note(path: Path) -> str:
     return fs
 
 
-def run() -> list[tuple[str, str, str]]:
+def run(sizes: dict[str, int]) -> list[tuple[str, str, str]]:
     os.environ.pop(kdf.INSECURE_TEST_KDF_ENV, None)
     rows: list[tuple[str, str, str]] = []
-    for label, evidence_bytes, files, runs in CASES:
+    large = sizes["large_mb"]
+    # (label, evidence bytes, evidence files, runs): 4 MB per file, as a photo or a short video
+    cases = [
+        ("10 MB", 10 * 1000 * 1000, 5, sizes["runs"] + 2),
+        (
+            f"{large / 1000:g} GB" if large >= 1000 else f"{large} MB",
+            large * 1000 * 1000,
+            max(1, large // 4),
+            sizes["runs"],
+        ),
+    ]
+    for label, evidence_bytes, files, runs in cases:
         key_ms: list[float] = []
         all_ms: list[float] = []
         size = 0
@@ -118,5 +128,9 @@ def run() -> list[tuple[str, str, str]]:
 
 
 if __name__ == "__main__":
-    for row in run():
-        print(" | ".join(row))
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import common
+
+    common.main(sys.modules[__name__], __doc__ or "")

@@ -1,10 +1,13 @@
 """Run every benchmark of the project and rewrite the results table in docs/performance.md.
 
-    .venv/bin/python bench/run_all.py [NAME ...]
+    .venv/bin/python bench/run_all.py [--quick] [--size NAME=VALUE] [NAME ...]
 
-Each ``bench/bench_*.py`` module has ``NAME`` and ``run() -> list[(what, result, note)]``.
-Results replace the section between the markers in docs/performance.md; the prose around them
-is kept. Benchmarks measure; tests never assert timings.
+Each ``bench/bench_*.py`` module has ``NAME``, ``SIZES`` (full and quick sizes, see
+``bench/common.py``) and ``run(sizes) -> list[(what, result, note)]``. Without ``--quick``, the
+results replace the section between the markers in docs/performance.md (modules not selected
+keep their old section); the prose around them is kept. ``--quick`` runs every module at its
+small sizes (a look within a few minutes) and prints the tables without touching the document:
+quick figures are never published. Benchmarks measure; tests never assert timings.
 """
 
 from __future__ import annotations
@@ -21,9 +24,15 @@ BEGIN = "<!-- bench:begin -->"
 END = "<!-- bench:end -->"
 
 
-def main(selected: list[str]) -> None:
+def main(argv: list[str]) -> None:
     sys.path.insert(0, str(ROOT / "bench"))
+    import common
+
+    p = common.parser("Run the benchmarks (all, or the NAMEs given).")
+    p.add_argument("names", nargs="*", metavar="NAME")
+    args = p.parse_args(argv)
     modules = sorted(p.stem for p in (ROOT / "bench").glob("bench_*.py"))
+    started = time.perf_counter()
     lines = [
         BEGIN,
         f"Measured {time.strftime('%Y-%m-%d')} on {platform.machine()}, "
@@ -34,16 +43,25 @@ def main(selected: list[str]) -> None:
     old = DOC.read_text(encoding="utf-8") if DOC.exists() else ""
     for name in modules:
         mod = importlib.import_module(name)
-        if selected and mod.NAME not in selected:
+        if args.names and mod.NAME not in args.names:
             lines += _old_section(old, mod.NAME)
             continue
-        print(f"running {mod.NAME} …", flush=True)
-        rows = mod.run()
+        sizes = common.sizes(mod.NAME, mod.SIZES, args.quick, args.size)
+        shown = ", ".join(f"{k}={v:,}" for k, v in sizes.items())
+        print(f"running {mod.NAME} ({shown}) …", flush=True)
+        t0 = time.perf_counter()
+        rows = mod.run(sizes)
+        print(f"  {mod.NAME}: {time.perf_counter() - t0:.0f} s", flush=True)
         lines += [f"### {mod.NAME}", "", "| what | result | note |", "| --- | --- | --- |"]
         lines += [f"| {_cell(a)} | {_cell(b)} | {_cell(c)} |" for a, b, c in rows]
         lines.append("")
     lines.append(END)
     block = "\n".join(lines)
+    print(block)
+    print(f"all benchmarks: {time.perf_counter() - started:.0f} s", flush=True)
+    if args.quick:
+        print("(--quick: docs/performance.md is left as it was)")
+        return
     if BEGIN in old and END in old:
         head, rest = old.split(BEGIN, 1)
         tail = rest.split(END, 1)[1]
@@ -51,7 +69,6 @@ def main(selected: list[str]) -> None:
     else:
         text = (old or "# Performance\n\n") + "\n" + block + "\n"
     DOC.write_text(text, encoding="utf-8")
-    print(block)
 
 
 def _cell(text: str) -> str:

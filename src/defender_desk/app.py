@@ -14,10 +14,13 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from defender_desk import __version__
+from defender_desk import __version__, advice
 from defender_desk import settings as settings_mod
+from defender_desk.advice import SecurityTip
 from defender_desk.analysis.facade import AnalysisFacade
+from defender_desk.domain import taxonomy
 from defender_desk.domain.models import Evidence, Incident, Person
+from defender_desk.domain.overview import MonthCount, UncertainCount
 from defender_desk.emergency.facade import EmergencyFacade
 from defender_desk.errors import VaultLocked, WrongSecret
 from defender_desk.obligations.facade import ObligationsFacade
@@ -28,7 +31,7 @@ from defender_desk.vault import db, history, kdf, keyslots, store
 from defender_desk.vault import rekey as rekey_mod
 from defender_desk.vault.evidence import EvidenceStore, Progress
 from defender_desk.vault.kdf import FLOOR
-from defender_desk.vault.records import IncidentFilter, RecordStore
+from defender_desk.vault.records import IncidentFilter, IncidentPage, RecordStore
 
 
 @dataclass(frozen=True)
@@ -291,8 +294,63 @@ class Desk(AnalysisFacade, SharingFacade, EmergencyFacade, ObligationsFacade):
             flt, limit=limit, offset=offset, newest_first=newest_first
         )
 
-    def count_incidents(self, flt: IncidentFilter | None = None) -> int:
-        return self.records.count_incidents(flt)
+    def count_incidents(self, flt: IncidentFilter | None = None, *, cap: int | None = None) -> int:
+        """How many incidents ``flt`` shows; with ``cap`` the count stops after ``cap + 1`` (a
+        result above ``cap`` means "more than ``cap``")."""
+        return self.records.count_incidents(flt, cap=cap)
+
+    def search_incidents(
+        self,
+        flt: IncidentFilter,
+        *,
+        limit: int = 50,
+        offset: int = 0,
+        newest_first: bool = True,
+        count_cap: int = 1000,
+    ) -> IncidentPage:
+        """A page of incidents with a count that never waits for the whole record: ``count`` is
+        exact up to ``count_cap``, else ``exact`` is False ("1,000+"; count the rest with
+        :meth:`count_incidents` off the GUI thread if it is wanted)."""
+        return self.records.search_page(
+            flt, limit=limit, offset=offset, newest_first=newest_first, count_cap=count_cap
+        )
+
+    def search_people(self, query: str) -> list[Person]:
+        """People whose name or notes match ``query`` (same rules as incident search)."""
+        return self.records.search_people(query)
+
+    @staticmethod
+    def search_categories(query: str, lang: str) -> list[taxonomy.Category]:
+        """Categories found by ``query`` in their labels and synonyms (any language, those in
+        ``lang`` first), or by code. Needs no open vault."""
+        return taxonomy.search(query, lang)
+
+    # -- the overview: counted in SQL, nothing loaded --------------------------------------------
+    def incident_month_counts(self) -> list[MonthCount]:
+        """Incidents per month (``kind`` None), oldest first; months without any left out.
+        Only incidents dated to the month or better (see :mod:`defender_desk.domain.overview`)."""
+        return self.records.month_counts()
+
+    def actor_month_counts(self) -> list[MonthCount]:
+        """Incidents per month and actor kind (the chart's coloured parts), oldest first."""
+        return self.records.month_counts(by_actor_kind=True)
+
+    def uncertain_date_counts(self) -> list[UncertainCount]:
+        """Incidents dated only to the year or approximately, per stated date: in no month."""
+        return self.records.uncertain_counts()
+
+    def actor_incident_counts(self) -> dict[str, int]:
+        """Person id → number of incidents naming them as an actor."""
+        return self.records.actor_counts()
+
+    def recent_incidents(self, limit: int = 10) -> list[Incident]:
+        """The ``limit`` latest incidents by date (newest first)."""
+        return self.records.list_incidents(limit=limit, newest_first=True)
+
+    @staticmethod
+    def security_tips() -> list[SecurityTip]:
+        """Advice about her computer the app shows (untranslated ``N_`` texts)."""
+        return list(advice.SECURITY_TIPS)
 
     def history_of(self, record_id: str) -> list[dict[str, Any]]:
         return history.revisions_of(self._open().conn, record_id)

@@ -199,6 +199,56 @@ def test_search_puts_matches_in_the_asked_language_first() -> None:
     assert [c.code for c in tax.search("АЛЬФА", "en")] == ["DD-A", "DD-B"]
 
 
+def codes(text: str, lang: str) -> list[str]:
+    return [c.code for c in taxonomy.search(text, lang)]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        # the words of issue 17: the placeholder's own example, and what she typed
+        ("угроза", "ru", "020103010000"),
+        ("threat", "en", "020103010000"),
+        ("қорқыту", "kk", "020103010000"),
+        ("коллектор", "ru", "DD-CREDITOR"),
+        ("collector", "en", "DD-CREDITOR"),
+        ("коллектор", "kk", "DD-CREDITOR"),
+        ("подбросили", "ru", "DD-FABRICATED"),
+        ("planted", "en", "DD-FABRICATED"),
+        ("есірткі", "kk", "DD-FABRICATED"),
+        ("беседа", "ru", "DD-CONVERSATION"),
+    ],
+)
+def test_search_finds_word_forms_and_synonyms(text: str, lang: str, expected: str) -> None:
+    assert codes(text, lang)[0] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("вызов", "ru"),
+        ("беседа", "ru"),
+        ("акимат", "ru"),
+        ("вызвали в акимат", "ru"),
+        ("summons", "en"),
+        ("akimat", "en"),
+        ("әкімдік", "kk"),
+        ("акимдик", "kk"),  # Kazakh typed on a Russian layout
+        ("әңгіме", "kk"),
+    ],
+)
+def test_a_summons_is_found_by_what_she_calls_it(text: str, lang: str) -> None:
+    found = codes(text, lang)
+    assert "DD-SUMMONS" in found
+    assert all(taxonomy.is_summons(code) for code in found)
+
+
+def test_synonyms_are_in_every_language_where_given() -> None:
+    for cat in taxonomy.load()._by_code.values():
+        if cat.synonyms:
+            assert set(cat.synonyms) == set(taxonomy.LANGS), cat.code
+
+
 # -- validation of the data file --------------------------------------------------------------
 
 
@@ -274,6 +324,18 @@ BROKEN: dict[str, tuple[Any, str]] = {
     "unknown key": (lambda cs: cs[0].update(colour="red"), "entry has an unknown key"),
     "summons not bool": (lambda cs: cs[3].update(summons="yes"), "summons must be true or false"),
     "not an object": (lambda cs: cs.append("020000000000"), "entry is not an object"),
+    "synonyms not per language": (
+        lambda cs: cs[0].update(synonyms=["x"]),
+        "synonyms must be lists per language (en, ru, kk)",
+    ),
+    "synonyms of an unknown language": (
+        lambda cs: cs[0].update(synonyms={"fr": ["x"]}),
+        "synonyms must be lists per language (en, ru, kk)",
+    ),
+    "synonym blank": (
+        lambda cs: cs[0].update(synonyms={"ru": [" "]}),
+        "synonyms must be lists per language (en, ru, kk)",
+    ),
 }
 
 

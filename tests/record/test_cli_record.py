@@ -264,3 +264,32 @@ def test_kill_9_while_writing_keeps_every_acknowledged_incident(v):
         assert set(acked) <= present
     finally:
         desk.lock()
+
+
+def test_search_finds_what_she_means_through_the_cli(cli, v):
+    daughter = run(cli, v, "person", "add", "--name", "Қызым Айгерим", "--role", "family",
+                   "--relation", "child")  # fmt: skip
+    a = run(cli, v, "incident", "add", "--category", "DD-SUMMONS", "--title",
+            "Вызвали дочери в акимат", "--happened", "2024-03-01",
+            "--target", daughter)  # fmt: skip
+    b = run(cli, v, "incident", "add", "--category", "DD-CREDITOR", "--title", "Коллектор",
+            "--happened", "2024-04", "--text", "Звонили: заёмщик не платит")  # fmt: skip
+
+    def found(*args):
+        return [i["id"] for i in json.loads(run(cli, v, *args, "--json"))]
+
+    assert found("search", "дочь") == [a]
+    assert found("search", "заемщик") == [b]
+    assert found("search", "кызым") == [a]  # the person's name, typed on a Russian layout
+    assert found("incident", "list", "--query", "ДОЧЕРЬЮ") == [a]
+    assert found("search", "дочь коллектор") == []
+    assert [p["id"] for p in json.loads(run(cli, v, "person", "list", "--query", "кызым",
+                                            "--json"))] == [daughter]  # fmt: skip
+    # categories need no vault
+    r = cli(v, ["--lang", "ru", "category", "list", "--query", "подбросили", "--json"], [])
+    assert r.code == 0, r.err
+    assert [c["code"] for c in json.loads(r.out)] == ["DD-FABRICATED"]
+    r = cli(v, ["--lang", "ru", "category", "list", "--query", "беседа"], [])
+    assert r.code == 0 and "DD-SUMMONS" in r.out and "Повестка" in r.out
+    r = cli(v, ["category", "list"], [])
+    assert r.code == 0 and "  020103010000  Threats" in r.out

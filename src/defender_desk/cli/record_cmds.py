@@ -68,6 +68,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.set_defaults(func=cmd_person_edit)
     p = psub.add_parser("list", help=_("list people"))
     p.add_argument("--json", action="store_true", help=_("print the result as JSON"))
+    p.add_argument(
+        "--query", metavar="TEXT", help=_("only people whose name or notes match these words")
+    )
     p.set_defaults(func=cmd_person_list)
     p = psub.add_parser("delete", help=_("delete a person who is named in no incident"))
     p.add_argument("id")
@@ -110,6 +113,17 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("text")
     p.add_argument("--json", action="store_true", help=_("print the result as JSON"))
     p.set_defaults(func=cmd_search)
+
+    # -- categories (no vault needed) --
+    cat = sub.add_parser("category", help=_("the list of categories (types of acts)"))
+    csub = cat.add_subparsers(dest="action", metavar=_("ACTION"))
+    csub.required = True
+    p = csub.add_parser("list", help=_("list categories with their codes, or find them by words"))
+    p.add_argument(
+        "--query", metavar="TEXT", help=_("only categories whose names or synonyms match")
+    )
+    p.add_argument("--json", action="store_true", help=_("print the result as JSON"))
+    p.set_defaults(func=cmd_category_list)
 
     # -- evidence --
     ev = sub.add_parser("evidence", help=_("evidence files, stored encrypted"))
@@ -323,8 +337,9 @@ def cmd_person_edit(args: argparse.Namespace) -> int:
 
 
 def cmd_person_list(args: argparse.Namespace) -> int:
+    query = _StdinText()(args.query)
     with unlock(args) as desk:
-        people = desk.list_people()
+        people = desk.list_people() if query is None else desk.search_people(query)
         if args.json:
             print_json([person_json(p) for p in people])
             return 0
@@ -433,6 +448,31 @@ def cmd_search(args: argparse.Namespace) -> int:
     query = _StdinText()(args.text)
     with unlock(args) as desk:
         _print_incidents(desk, desk.list_incidents(IncidentFilter(query=query)), args.json)
+    return 0
+
+
+def cmd_category_list(args: argparse.Namespace) -> int:
+    query = _StdinText()(args.query)
+    lang = get_language()
+    if query is None:
+        entries = [(e.depth, e.category) for e in taxonomy.walk() if e.primary]
+    else:
+        entries = [(0, c) for c in Desk.search_categories(query, lang)]
+    if args.json:
+        print_json(
+            [
+                {
+                    "code": c.code,
+                    "label": c.label(lang),
+                    "parent": c.parent,
+                    "summons": taxonomy.is_summons(c.code),
+                }
+                for _depth, c in entries
+            ]
+        )
+        return 0
+    for depth, c in entries:
+        say(f"{'  ' * depth}{c.code}  {c.label(lang)}")
     return 0
 
 

@@ -11,9 +11,10 @@ Codes:
   ``parent`` and may be *also listed* under further parents (``also_under``); the prefix cannot
   collide with a HURIDOCS code.
 
-Every node has labels in en, ru and kk. ``summons`` marks the kinds (a formal summons, an
-invitation to a "conversation") whose incidents may carry summons details; the mark is inherited
-by the node's primary descendants.
+Every node has labels in en, ru and kk, and may have ``synonyms`` per language: further words
+that search finds it by (a summons is found by «вызов», «беседа», «акимат»). ``summons`` marks
+the kinds (a formal summons, an invitation to a "conversation") whose incidents may carry
+summons details; the mark is inherited by the node's primary descendants.
 
 Lookups accept a code in any case with surrounding blanks (``" dd-summons "``) and always
 return the canonical code. An unknown code raises :class:`UnknownCategory`; a damaged data file
@@ -27,11 +28,12 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
+from defender_desk.domain.search import Matcher, words
 from defender_desk.errors import N_, DefenderDeskError, InvalidInput
 
 __all__ = [
@@ -82,6 +84,8 @@ class Category:
     also_under: tuple[str, ...]
     labels: Mapping[str, str]
     summons: bool
+    #: further words search finds the category by, per language (may be empty)
+    synonyms: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
 
     @property
     def is_local(self) -> bool:
@@ -128,6 +132,7 @@ class Taxonomy:
 
     def __init__(self, categories: Mapping[str, Category]) -> None:
         self._by_code = dict(categories)
+        self._search_words: dict[str, dict[str, tuple[str, ...]]] = {}
         self._children: dict[str | None, list[tuple[Category, bool]]] = {}
         for cat in self._by_code.values():  # file order
             self._children.setdefault(cat.parent, []).append((cat, True))
@@ -242,26 +247,45 @@ class Taxonomy:
         return visit(None, 0)
 
     def search(self, text: str, lang: str = "en") -> list[Category]:
-        """Categories whose label in any language, or whose code, contains ``text``.
+        """Categories found by ``text`` in their labels and synonyms in any language, or whose
+        code contains it.
 
-        Case-insensitive (Unicode case folding, NFC; «ё» matches «е»). Matches on the label in
-        ``lang`` come first, then the rest; each group in tree order. Blank text returns every
-        category in tree order.
+        Matching follows :mod:`defender_desk.domain.search`: every word of ``text`` must begin
+        a word of the category's labels or synonyms, case-folded, «ё» = «е», Kazakh letters as
+        typed on a Russian layout, Russian and English words by their stem («угроза» finds
+        «Угрозы»). Matches in ``lang`` (its label or synonyms) come first, then the rest; each
+        group in tree order. Blank text returns every category in tree order.
         """
-        needle = _fold(text.strip())
         ordered: dict[str, Category] = {e.category.code: e.category for e in self.walk()}
-        if not needle:
+        if not text.strip():
             return list(ordered.values())
+        matcher = Matcher(text)
+        needle = _fold(text.strip())
         first: list[Category] = []
         rest: list[Category] = []
         for cat in ordered.values():
-            if needle in _fold(cat.label(lang)):
+            by_lang = self._words(cat.code)
+            if matcher and matcher.matches_words(by_lang.get(lang, ())):
                 first.append(cat)
-            elif needle in cat.code.casefold() or any(
-                needle in _fold(label) for label in cat.labels.values()
-            ):
+            elif (matcher and matcher.matches_words(by_lang[""])) or needle in cat.code.casefold():
                 rest.append(cat)
         return first + rest
+
+    def _words(self, code: str) -> dict[str, tuple[str, ...]]:
+        """The folded words of a category's label and synonyms per language, and of all of
+        them together (key ``""``); computed once per category."""
+        cached = self._search_words.get(code)
+        if cached is None:
+            cat = self._by_code[code]
+            cached = {
+                lang: tuple(
+                    w for t in (cat.labels[lang], *cat.synonyms.get(lang, ())) for w in words(t)
+                )
+                for lang in LANGS
+            }
+            cached[""] = tuple(w for lang in LANGS for w in cached[lang])
+            self._search_words[code] = cached
+        return cached
 
 
 def _bad(reason: str, code: str = "-") -> InvalidTaxonomy:
@@ -274,7 +298,7 @@ def _parse_entry(entry: Any) -> Category:
     code = entry.get("code")
     if not isinstance(code, str):
         raise _bad(N_("entry has no code"))
-    if set(entry) - {"code", "parent", "also_under", "labels", "summons"}:
+    if set(entry) - {"code", "parent", "also_under", "labels", "summons", "synonyms"}:
         raise _bad(N_("entry has an unknown key"), code)
     parent = entry.get("parent")
     if _HURIDOCS.fullmatch(code):
@@ -311,7 +335,19 @@ def _parse_entry(entry: Any) -> Category:
         if not isinstance(value, str) or not value.strip():
             raise _bad(N_("empty label"), code)
         clean[lang] = unicodedata.normalize("NFC", value.strip())
-    return Category(code, parent, tuple(also), MappingProxyType(clean), summons)
+    synonyms = entry.get("synonyms", {})
+    if not isinstance(synonyms, dict) or not set(synonyms) <= set(LANGS):
+        raise _bad(N_("synonyms must be lists per language (en, ru, kk)"), code)
+    syn: dict[str, tuple[str, ...]] = {}
+    for lang, values in synonyms.items():
+        if not isinstance(values, list) or not all(
+            isinstance(v, str) and v.strip() for v in values
+        ):
+            raise _bad(N_("synonyms must be lists per language (en, ru, kk)"), code)
+        syn[lang] = tuple(unicodedata.normalize("NFC", v.strip()) for v in values)
+    return Category(
+        code, parent, tuple(also), MappingProxyType(clean), summons, MappingProxyType(syn)
+    )
 
 
 def _check_acyclic(cats: Mapping[str, Category]) -> None:

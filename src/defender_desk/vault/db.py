@@ -1,19 +1,28 @@
 """The SQLCipher database: opened with the raw master key, hardened, migrated.
 
 ``PRAGMA key = "x'…'"`` with the 32-byte master key (never SQLCipher's passphrase form, so an
-unlock costs one Argon2id and no PBKDF2). Before the key: ``cipher_memory_security = ON`` and
-``cipher_log_level = NONE``. After: ``temp_store = MEMORY``, ``secure_delete = ON``, WAL,
-foreign keys. Fail closed: a file that starts with ``SQLite format 3`` (a plain database) or a
-library whose ``cipher_version`` is empty is refused, never opened.
+unlock costs one Argon2id and no PBKDF2). Before the key: ``cipher_log_level = NONE``. After:
+``temp_store = MEMORY``, ``secure_delete = ON``, WAL, foreign keys.
+
+``cipher_memory_security`` stays OFF (SQLCipher's default; issue 15). SQLCipher keeps its own
+key material on its private, mlock()ed heap and overwrites it when freed whatever the setting;
+the setting added the same for *all* of SQLite's memory (page cache, query results) at the
+cost of a tenfold slower search. Why that buys little here, and what it means for swap and
+hibernation: docs/threat-model.md, "Memory".
+
+Fail closed: a file that starts with ``SQLite format 3`` (a plain database) or a library whose
+``cipher_version`` is empty is refused, never opened.
 
 Schema migrations are the numbered files in ``migrations/`` (``NNNN_name.sql``), applied in order
-inside one transaction each; ``schema_version`` records the last one applied.
+inside one transaction each; ``schema_version`` records the last one applied. A migration whose
+data must be computed in Python (the search index's folded words) names its step in
+:data:`PYTHON_STEPS`, run in the same transaction after its SQL.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
@@ -23,9 +32,15 @@ import sqlcipher3
 
 from defender_desk.errors import N_, NewerFormat, PlainDatabaseRefused, VaultDamaged
 from defender_desk.secret import Secret
+from defender_desk.vault import search_index
 
 PLAIN_SQLITE_MAGIC = b"SQLite format 3\x00"
 Connection = Any  # sqlcipher3.dbapi2.Connection (untyped library)
+
+#: Python work that belongs to a migration, run right after its SQL, in its transaction.
+PYTHON_STEPS: dict[int, Callable[[Connection], object]] = {
+    7: search_index.rebuild,  # 0007_search_words: fill the new word index
+}
 
 
 def migrations() -> list[tuple[int, str, str]]:
@@ -67,7 +82,7 @@ def connect(path: Path, master_key: Secret, *, create: bool = False) -> Connecti
         refuse_plain(path)
     conn = sqlcipher3.connect(str(path), isolation_level=None, check_same_thread=False)
     try:
-        conn.execute("PRAGMA cipher_memory_security = ON")
+        # cipher_memory_security is left at its default, OFF: see the module's docstring.
         conn.execute("PRAGMA cipher_log_level = NONE")
         hexkey = bytearray(master_key.buffer.hex().encode("ascii"))
         try:
@@ -91,17 +106,11 @@ def connect(path: Path, master_key: Secret, *, create: bool = False) -> Connecti
         if str(mode).lower() != "wal":
             raise VaultDamaged(what=N_("the database cannot use its journal"))
         conn.execute("PRAGMA synchronous = FULL")
-        # Full Unicode case folding for short searches (SQLite's LIKE folds ASCII only).
-        conn.create_function("dd_fold", 1, _fold, deterministic=True)
         migrate(conn)
         return conn
     except BaseException:
         conn.close()
         raise
-
-
-def _fold(value: object) -> object:
-    return value.casefold() if isinstance(value, str) else value
 
 
 def schema_version(conn: Connection) -> int:
@@ -131,6 +140,9 @@ def migrate(conn: Connection, target: int | None = None) -> int:
                 )
             for statement in split_sql(sql):
                 conn.execute(statement)
+            step = PYTHON_STEPS.get(version)
+            if step is not None:
+                step(conn)
             conn.execute("INSERT INTO schema_version(version, name) VALUES (?, ?)", (version, name))
         current = version
     return current

@@ -18,11 +18,11 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from defender_desk.domain import taxonomy
-from defender_desk.domain.dates import FuzzyDate
+from defender_desk.domain import overview, search, taxonomy
+from defender_desk.domain.dates import FuzzyDate, Precision
 from defender_desk.domain.models import Incident, Person, canonical_json, validation_to_error
 from defender_desk.errors import N_, DefenderDeskError, InvalidInput, NotFound
-from defender_desk.vault import db, history
+from defender_desk.vault import db, history, search_index
 
 Connection = Any
 _ID_ALPHABET = "23456789abcdefghijkmnpqrstuvwxyz"  # no 0/1/l/o: ids are read aloud and typed
@@ -61,6 +61,52 @@ class IncidentFilter:
     severity_min: int | None = None
     has_evidence: bool | None = None
     ids: list[str] | None = None
+
+
+@dataclass(frozen=True)
+class IncidentPage:
+    """A page of a list or search, with a count that stops at a cap: ``exact`` False means
+    "``count`` or more" (show "1,000+"); ask :meth:`RecordStore.count_incidents` without a cap,
+    off the GUI thread, for the full number."""
+
+    incidents: list[Incident]
+    count: int
+    exact: bool
+
+
+#: ``incidents.actor_kind`` computed in SQL (as migration 0008 does; domain/overview.py).
+_ACTOR_KIND_SQL = (
+    "coalesce((SELECT p.institution FROM incident_people l JOIN people p ON p.id = l.person_id"
+    " WHERE l.incident_id = incidents.id AND l.link = 'actor' AND p.institution IS NOT NULL"
+    " ORDER BY l.rowid LIMIT 1), CASE WHEN EXISTS (SELECT 1 FROM incident_people l"
+    " WHERE l.incident_id = incidents.id AND l.link = 'actor')"
+    f" THEN '{overview.PERSON}' ELSE '{overview.NO_ACTOR}' END)"
+)
+
+_RANK_YEAR = FuzzyDate.in_year(2000).sort_key()[1]  # sort_rank of a date known to the year
+
+#: Above this many matches, a search's page walks the date index instead of sorting matches.
+DENSE_MATCHES = 400
+
+
+def _month(incident: Incident) -> str | None:
+    """``incidents.month``: 'YYYY-MM' for a date known to the month or better, else None."""
+    when = incident.happened
+    if when.precision in (Precision.APPROXIMATE, Precision.YEAR) or when.month is None:
+        return None
+    return f"{when.year:04d}-{when.month:02d}"
+
+
+def _query_terms(flt: IncidentFilter) -> list[str] | None:
+    """The search terms of the filter's query; None without a query (blank is none)."""
+    if flt.query is None or not flt.query.strip():
+        return None
+    return search.query_terms(flt.query)
+
+
+def _only_query(flt: IncidentFilter) -> bool:
+    """True if the filter has a query and nothing else."""
+    return flt == IncidentFilter(query=flt.query)
 
 
 class RecordStore:
@@ -127,6 +173,17 @@ class RecordStore:
             for r in self.conn.execute("SELECT data FROM people ORDER BY role, name COLLATE NOCASE")
         ]
 
+    def search_people(self, query: str) -> list[Person]:
+        """People whose name or notes match ``query`` (the rules of
+        :mod:`defender_desk.domain.search`), in :meth:`list_people` order. A blank query
+        returns everyone; one without letters or digits, no one."""
+        if not query.strip():
+            return self.list_people()
+        matcher = search.Matcher(query)
+        if not matcher:
+            return []
+        return [p for p in self.list_people() if matcher(p.name, p.notes)]
+
     def person_incidents(self, person_id: str) -> list[tuple[str, str]]:
         """(incident id, link) pairs where this person appears."""
         return [
@@ -159,9 +216,9 @@ class RecordStore:
     # -- incidents ----------------------------------------------------------------------------
     def add_incident(self, draft: dict[str, Any]) -> Incident:
         incident = _validate(Incident, {**draft, "id": new_id("i")})
-        self._check_people(incident)
+        people = self._check_people(incident)
         with db.transaction(self.conn):
-            self._write_incident(incident, "create")
+            self._write_incident(incident, "create", people)
         return incident
 
     def edit_incident(self, incident_id: str, changes: dict[str, Any]) -> Incident:
@@ -169,9 +226,9 @@ class RecordStore:
         merged = {**current.model_dump(mode="json", exclude_none=True), **changes}
         merged = {k: v for k, v in merged.items() if v is not None}
         incident = _validate(Incident, {**merged, "id": incident_id})
-        self._check_people(incident)
+        people = self._check_people(incident)
         with db.transaction(self.conn):
-            self._write_incident(incident, "edit")
+            self._write_incident(incident, "edit", people)
         return incident
 
     def delete_incident(self, incident_id: str) -> int:
@@ -197,12 +254,31 @@ class RecordStore:
             raise NotFound(kind=N_("incident"), id=incident_id)
         return Incident.model_validate_json(row[0])
 
-    def count_incidents(self, flt: IncidentFilter | None = None) -> int:
-        where, params = self._where(flt or IncidentFilter())
+    def count_incidents(self, flt: IncidentFilter | None = None, *, cap: int | None = None) -> int:
+        """How many incidents the filter shows. With ``cap``, counting stops after ``cap + 1``:
+        a result above ``cap`` means "more than ``cap``" (a search's first page never waits
+        for a full count)."""
+        flt = flt or IncidentFilter()
+        limit = -1 if cap is None else cap + 1
+        terms = _query_terms(flt)
+        if terms and _only_query(flt):  # the index alone knows
+            return int(
+                self.conn.execute(
+                    "SELECT count(*) FROM (SELECT 1 FROM incident_search"
+                    " WHERE incident_search MATCH ? LIMIT ?)",
+                    (search.fts_query(terms), limit),
+                ).fetchone()[0]
+            )
+        where, params = self._where(flt)
+        # a query with many matches: test them along the date index (it carries the other
+        # filtered columns) rather than reading every matching row
+        walk = terms and self._walk_by_date(flt)
+        source = "incidents AS i INDEXED BY incidents_sort" if walk else "incidents AS i"
         return int(
-            self.conn.execute(f"SELECT count(*) FROM incidents i WHERE {where}", params).fetchone()[
-                0
-            ]
+            self.conn.execute(
+                f"SELECT count(*) FROM (SELECT 1 FROM {source} WHERE {where} LIMIT ?)",
+                [*params, limit],
+            ).fetchone()[0]
         )
 
     def list_incidents(
@@ -213,14 +289,109 @@ class RecordStore:
         offset: int = 0,
         newest_first: bool = False,
     ) -> list[Incident]:
-        where, params = self._where(flt or IncidentFilter())
+        flt = flt or IncidentFilter()
+        where, params = self._where(flt)
         order = "DESC" if newest_first else "ASC"
-        sql = (
-            f"SELECT data FROM incidents i WHERE {where}"
-            f" ORDER BY sort_start {order}, sort_rank {order}, id {order} LIMIT ? OFFSET ?"
-        )
-        rows = self.conn.execute(sql, [*params, -1 if limit is None else limit, offset])
+        key = f"sort_start {order}, sort_rank {order}, id {order}"
+        paging = [-1 if limit is None else limit, offset]
+        if limit is not None and self._walk_by_date(flt):
+            # Walk the date index in order and stop at the page's end; the index carries the
+            # filtered columns, so only the page's rows are read (see docs/performance.md).
+            sql = (
+                f"SELECT data FROM incidents WHERE rid IN (SELECT i.rid FROM incidents AS i"
+                f" INDEXED BY incidents_sort WHERE {where} ORDER BY {key} LIMIT ? OFFSET ?)"
+                f" ORDER BY {key}"
+            )
+        else:
+            sql = f"SELECT data FROM incidents i WHERE {where} ORDER BY {key} LIMIT ? OFFSET ?"
+        rows = self.conn.execute(sql, [*params, *paging])
         return [Incident.model_validate_json(r[0]) for r in rows]
+
+    def _walk_by_date(self, flt: IncidentFilter) -> bool:
+        """True when a page (or a capped count) is best found by walking the date index
+        (``incidents_sort``, which carries the dates, category, channel, severity and "aimed at
+        her") in order and stopping early: a query that matches many incidents, whatever else
+        the filter asks; or no query and only what that index carries. A query with few
+        matches, a list of ids, or a link to a person or to evidence alone are faster driven
+        from those few rows (SQLite's own plan)."""
+        terms = _query_terms(flt)
+        if terms is not None:
+            if not terms:
+                return False
+            matches = self.count_incidents(IncidentFilter(query=flt.query), cap=DENSE_MATCHES)
+            return matches > DENSE_MATCHES
+        linked = flt.target or flt.actor or flt.actor_kind or flt.has_evidence is not None
+        return flt.ids is None and not linked
+
+    def search_page(
+        self,
+        flt: IncidentFilter,
+        *,
+        limit: int = 50,
+        offset: int = 0,
+        newest_first: bool = True,
+        count_cap: int = 1000,
+    ) -> IncidentPage:
+        """One page of incidents and a count that stops at ``count_cap`` (see
+        :class:`IncidentPage`)."""
+        counted = self.count_incidents(flt, cap=count_cap)
+        return IncidentPage(
+            incidents=self.list_incidents(
+                flt, limit=limit, offset=offset, newest_first=newest_first
+            ),
+            count=min(counted, count_cap),
+            exact=counted <= count_cap,
+        )
+
+    # -- overview counts (all in SQL: nothing is loaded) ------------------------------------------
+    def month_counts(self, *, by_actor_kind: bool = False) -> list[overview.MonthCount]:
+        """Incidents per month (dated to the month or better, in the month they started, as
+        stated), oldest month first; with ``by_actor_kind`` one entry per month and actor kind
+        (see :mod:`defender_desk.domain.overview`). Months without incidents are left out."""
+        if by_actor_kind:
+            sql = (
+                "SELECT month, actor_kind, count(*) FROM incidents WHERE month IS NOT NULL"
+                " GROUP BY month, actor_kind ORDER BY month, actor_kind"
+            )
+        else:
+            sql = (
+                "SELECT month, NULL, count(*) FROM incidents WHERE month IS NOT NULL"
+                " GROUP BY month ORDER BY month"
+            )
+        return [
+            overview.MonthCount(int(ym[:4]), int(ym[5:7]), kind, int(n))
+            for ym, kind, n in self.conn.execute(sql)
+        ]
+
+    def uncertain_counts(self) -> list[overview.UncertainCount]:
+        """Incidents dated only to the year or approximately, per date as stated, in date
+        order (they are in no month)."""
+        out: list[overview.UncertainCount] = []
+        for rank, start, low, high, n in self.conn.execute(
+            "SELECT sort_rank, sort_start, start_low, start_high, count(*) FROM incidents"
+            " WHERE sort_rank < 2 GROUP BY sort_rank, sort_start, start_low, start_high"
+        ):
+            year, low_year, high_year = int(start[:4]), int(low[:4]), int(high[:4])
+            if rank == _RANK_YEAR:
+                when = FuzzyDate.in_year(year)
+            elif low_year < year:  # the margin of "about": no end year stated
+                when = FuzzyDate.about(year)
+            else:
+                when = FuzzyDate.about(year, high_year)
+            out.append(overview.UncertainCount(when, int(n)))
+        out.sort(key=lambda u: u.when.sort_key())
+        return out
+
+    def actor_counts(self) -> dict[str, int]:
+        """Person id → how many incidents name them as an actor (people never named as one
+        are left out)."""
+        return {
+            r[0]: int(r[1])
+            for r in self.conn.execute(
+                "SELECT person_id, count(*) FROM incident_people WHERE link = 'actor'"
+                " GROUP BY person_id"
+            )
+        }
 
     def evidence_counts(self, incident_ids: Iterable[str]) -> dict[str, int]:
         ids = list(incident_ids)
@@ -239,21 +410,15 @@ class RecordStore:
     def _where(self, flt: IncidentFilter) -> tuple[str, list[Any]]:
         clauses: list[str] = ["1"]
         params: list[Any] = []
-        if flt.query and flt.query.strip():
-            q = flt.query.strip()
-            if len(q) >= 3:
+        terms = _query_terms(flt)
+        if terms is not None:
+            if terms:
                 clauses.append(
                     "i.rowid IN (SELECT rowid FROM incident_search WHERE incident_search MATCH ?)"
                 )
-                params.append('"' + q.replace('"', '""') + '"')
-            else:  # trigram needs three characters; short queries scan, folding case fully
-                like = "%" + _escape_like(q.casefold()) + "%"
-                cols = " OR ".join(
-                    f"dd_fold({c}) LIKE ? ESCAPE '\\'"
-                    for c in ("title", "body", "people", "tags", "files")
-                )
-                clauses.append(f"i.rowid IN (SELECT rowid FROM incident_search WHERE {cols})")
-                params += [like] * 5
+                params.append(search.fts_query(terms))
+            else:  # a query without letters or digits finds nothing
+                clauses.append("0")
         if flt.date_from is not None:
             clauses.append("i.end_high >= ?")
             params.append(_iso(flt.date_from.earliest()))
@@ -302,10 +467,26 @@ class RecordStore:
             params += flt.ids
         return " AND ".join(clauses), params
 
-    def _check_people(self, incident: Incident) -> None:
-        for pid in [*incident.target_ids, *incident.actor_ids, *incident.witness_ids]:
-            if not self.conn.execute("SELECT 1 FROM people WHERE id = ?", (pid,)).fetchone():
+    def _check_people(self, incident: Incident) -> dict[str, tuple[str, str | None]]:
+        """Every person the incident names, as id → (name, institution), in one query; raises
+        :class:`NotFound` for the first id that names nobody."""
+        ids = list(
+            dict.fromkeys([*incident.target_ids, *incident.actor_ids, *incident.witness_ids])
+        )
+        if not ids:
+            return {}
+        found = {
+            r[0]: (r[1], r[2])
+            for r in self.conn.execute(
+                "SELECT id, name, institution FROM people"
+                f" WHERE id IN ({','.join('?' * len(ids))})",
+                ids,
+            )
+        }
+        for pid in ids:
+            if pid not in found:
                 raise NotFound(kind=N_("person"), id=pid)
+        return found
 
     def _rowid(self, incident_id: str) -> int:
         return int(
@@ -314,52 +495,84 @@ class RecordStore:
             ).fetchone()[0]
         )
 
-    def _write_incident(self, incident: Incident, operation: str) -> None:
+    def _write_incident(
+        self,
+        incident: Incident,
+        operation: str,
+        people: dict[str, tuple[str, str | None]] | None = None,
+    ) -> None:
+        """Write the row, its links, its search words and its revision (inside the caller's
+        transaction). ``people``: what :meth:`_check_people` returned (asked here if None)."""
+        if people is None:
+            people = self._check_people(incident)
         data = canonical_json(incident)
         now = _iso(self.clock())
         start_low, start_high = incident.happened.earliest(), incident.happened.latest()
         end_high = (incident.until or incident.happened).latest()
         sort_start, sort_rank, _end, _text = incident.happened.sort_key()
-        self.conn.execute(
-            "INSERT INTO incidents(id, category, title, start_low, start_high, end_high,"
-            " sort_start, sort_rank, targets_self, channel, severity, created_at, updated_at, data)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET"
-            " category = excluded.category, title = excluded.title,"
-            " start_low = excluded.start_low, start_high = excluded.start_high,"
-            " end_high = excluded.end_high, sort_start = excluded.sort_start,"
-            " sort_rank = excluded.sort_rank, targets_self = excluded.targets_self,"
-            " channel = excluded.channel, severity = excluded.severity,"
-            " updated_at = excluded.updated_at, data = excluded.data",
-            (
-                incident.id,
-                incident.category,
-                incident.title,
-                _iso(start_low),
-                _iso(start_high),
-                _iso(end_high),
-                _iso(sort_start),
-                sort_rank,
-                int(incident.targets_self),
-                incident.channel.value if incident.channel else None,
-                incident.severity,
-                now,
-                now,
-                data.decode("utf-8"),
-            ),
+        values = (
+            incident.id,
+            incident.category,
+            incident.title,
+            _iso(start_low),
+            _iso(start_high),
+            _iso(end_high),
+            _iso(sort_start),
+            sort_rank,
+            int(incident.targets_self),
+            incident.channel.value if incident.channel else None,
+            incident.severity,
+            overview.actor_kind(people[pid][1] for pid in incident.actor_ids),
+            _month(incident),
+            now,
+            now,
+            data.decode("utf-8"),
         )
-        self.conn.execute("DELETE FROM incident_people WHERE incident_id = ?", (incident.id,))
-        for link, ids in (
-            ("target", incident.target_ids),
-            ("actor", incident.actor_ids),
-            ("witness", incident.witness_ids),
-        ):
-            for pid in ids:
-                self.conn.execute(
-                    "INSERT OR IGNORE INTO incident_people(incident_id, person_id, link)"
-                    " VALUES (?, ?, ?)",
-                    (incident.id, pid, link),
+        columns = (
+            "INSERT INTO incidents(id, category, title, start_low, start_high, end_high,"
+            " sort_start, sort_rank, targets_self, channel, severity, actor_kind, month,"
+            " created_at, updated_at, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        )
+        files: list[str] = []
+        if operation == "create":
+            rowid = int(self.conn.execute(columns, values).lastrowid)
+        else:
+            self.conn.execute(
+                columns + " ON CONFLICT(id) DO UPDATE SET"
+                " category = excluded.category, title = excluded.title,"
+                " start_low = excluded.start_low, start_high = excluded.start_high,"
+                " end_high = excluded.end_high, sort_start = excluded.sort_start,"
+                " sort_rank = excluded.sort_rank, targets_self = excluded.targets_self,"
+                " channel = excluded.channel, severity = excluded.severity,"
+                " actor_kind = excluded.actor_kind, month = excluded.month,"
+                " updated_at = excluded.updated_at, data = excluded.data",
+                values,
+            )
+            rowid = self._rowid(incident.id)
+            self.conn.execute("DELETE FROM incident_people WHERE incident_id = ?", (incident.id,))
+            files = [
+                r[0]
+                for r in self.conn.execute(
+                    "SELECT original_name FROM evidence WHERE incident_id = ?", (incident.id,)
                 )
-        self._index(incident)
+            ]
+        links = [
+            (incident.id, pid, link)
+            for link, ids in (
+                ("target", incident.target_ids),
+                ("actor", incident.actor_ids),
+                ("witness", incident.witness_ids),
+            )
+            for pid in ids
+        ]
+        if links:
+            self.conn.executemany(
+                "INSERT OR IGNORE INTO incident_people(incident_id, person_id, link)"
+                " VALUES (?, ?, ?)",
+                links,
+            )
+        names = [name for name, _institution in people.values()]
+        search_index.write(self.conn, rowid, incident, names, files, fresh=operation == "create")
         history.append(self.conn, "incident", incident.id, operation, data, self.clock())
 
     def _index(self, incident: Incident) -> None:
@@ -378,27 +591,22 @@ class RecordStore:
                 "SELECT original_name FROM evidence WHERE incident_id = ?", (incident.id,)
             )
         ]
-        body_parts = [incident.description, incident.place]
-        if incident.summons is not None:
-            s = incident.summons
-            body_parts += [s.who_summoned, s.legal_basis, s.place, s.erdr_number or ""]
-        body_parts += [f.text for f in incident.follow_ups]
-        self.conn.execute("DELETE FROM incident_search WHERE rowid = ?", (rowid,))
+        search_index.write(self.conn, rowid, incident, names, files)
         self.conn.execute(
-            "INSERT INTO incident_search(rowid, title, body, people, tags, files)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (
-                rowid,
-                incident.title,
-                "\n".join(p for p in body_parts if p),
-                "\n".join(names),
-                "\n".join(incident.tags),
-                "\n".join(files),
-            ),
+            f"UPDATE incidents SET actor_kind = {_ACTOR_KIND_SQL} WHERE rowid = ?", (rowid,)
         )
 
     def reindex(self, incident_id: str) -> None:
+        """Make an incident's derived data again from its record and links: its search words
+        and its actor kind (after a person or an evidence file changed, or a restore)."""
         self._index(self.get_incident(incident_id))
+
+    def reindex_all(self) -> int:
+        """:meth:`reindex` for every incident at once (inside the caller's transaction): one
+        pass, for a restore of many incidents. Returns how many."""
+        n = search_index.rebuild(self.conn)
+        self.conn.execute(f"UPDATE incidents SET actor_kind = {_ACTOR_KIND_SQL}")
+        return n
 
     def _delete_revision(self, kind: str, record_id: str) -> None:
         tomb = json.dumps({"deleted": record_id}, separators=(",", ":")).encode()
@@ -419,10 +627,6 @@ class RecordStore:
                         )
                     )
         return problems
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _bad_text_field(value: Any, path: str) -> str | None:
