@@ -21,6 +21,7 @@ from defender_desk.emergency.facade import EmergencyFacade
 from defender_desk.errors import VaultLocked, WrongSecret
 from defender_desk.obligations.facade import ObligationsFacade
 from defender_desk.paths import VaultPaths
+from defender_desk.phone.facade import PhoneFacade
 from defender_desk.secret import Secret
 from defender_desk.sharing.facade import SharingFacade
 from defender_desk.vault import db, history, kdf, keyslots, store
@@ -47,7 +48,7 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class Desk(SharingFacade, EmergencyFacade, ObligationsFacade):
+class Desk(SharingFacade, EmergencyFacade, ObligationsFacade, PhoneFacade):
     def __init__(self, vault_dir: Path, *, clock: Callable[[], datetime] = _utc_now) -> None:
         self.paths = VaultPaths(Path(vault_dir))
         self.clock = clock
@@ -198,7 +199,15 @@ class Desk(SharingFacade, EmergencyFacade, ObligationsFacade):
         tables = {
             r[0] for r in vault.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
         }
-        for name in ("incidents", "people", "evidence", "obligations", "contacts", "emergencies"):
+        for name in (
+            "incidents",
+            "people",
+            "evidence",
+            "obligations",
+            "contacts",
+            "emergencies",
+            "chats",
+        ):
             if name in tables:
                 counts[name] = int(vault.conn.execute(f"SELECT count(*) FROM {name}").fetchone()[0])
         return counts
@@ -214,6 +223,7 @@ class Desk(SharingFacade, EmergencyFacade, ObligationsFacade):
         problems += self.records.consistency_problems()
         problems += self.obligation_problems()
         problems += self.emergencies.consistency_problems()
+        problems += self.chats.consistency_problems()
         problems += self.evidence.verify(progress)
         return CheckReport(ok=not problems, problems=problems)
 

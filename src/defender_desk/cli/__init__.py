@@ -20,6 +20,7 @@ from defender_desk.cli import (
     common,
     emergency_cmds,
     obligation_cmds,
+    phone_cmds,
     record_cmds,
     sharing_cmds,
     vault_cmds,
@@ -32,6 +33,7 @@ from defender_desk.i18n import _
 COMMAND_MODULES: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = [
     vault_cmds.register,
     record_cmds.register,
+    phone_cmds.register,
     obligation_cmds.register,
     emergency_cmds.register,
     sharing_cmds.register,
