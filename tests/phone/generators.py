@@ -336,9 +336,20 @@ _FILLER_KK = [
 ]
 
 
-def big_whatsapp_lines(target_bytes: int, lang: str = "ru") -> Iterator[bytes]:
+_LONG_RU = (
+    "Переслано из канала. Сегодня в районном суде продолжилось рассмотрение дела; защита "
+    "заявила ходатайство о вызове свидетелей, суд отложил заседание на две недели. "
+    "Наблюдатели отметили, что в зал пустили не всех желающих."
+)
+
+
+def big_whatsapp_lines(
+    target_bytes: int, lang: str = "ru", *, long: bool = False
+) -> Iterator[bytes]:
     """Lines of an Android export of about ``target_bytes``, generated on the fly (for memory
-    tests: never kept whole in memory)."""
+    tests: never kept whole in memory). ``long``: forwarded news posts of ~2 KB over a dozen
+    lines (fewer, longer messages) instead of short everyday lines. The last message ends with
+    the word «конецпроверки» so a test can find it."""
     filler = _FILLER_KK if lang == "kk" else _FILLER_RU
     at = datetime(2019, 1, 1, 8, 0)
     written = 0
@@ -347,17 +358,109 @@ def big_whatsapp_lines(target_bytes: int, lang: str = "ru") -> Iterator[bytes]:
     yield head
     written += len(head)
     senders = ["Айгерим", "Сауле", "Ерлан", UNKNOWN]
-    while written < target_bytes:
+    while True:
         at += timedelta(minutes=1 + n % 7)
         sender = senders[n % 4]
-        text = filler[n % len(filler)]
-        if n % 10 == 0:
-            text += "\nвторая строка сообщения " + str(n) + "\nи третья"
+        if long:
+            text = "\n".join(f"{_LONG_RU} ({n}.{k})" for k in range(1 + n % 12))
+        else:
+            text = filler[n % len(filler)]
+            if n % 10 == 0:
+                text += "\nвторая строка сообщения " + str(n) + "\nи третья"
         line = f"{_date(at, lang, seconds=False, twelve=False)} - {sender}: {text} #{n}\n"
         data = line.encode("utf-8")
-        written += len(data)
         n += 1
+        written += len(data)
         yield data
+        if written >= target_bytes:
+            last = f"{_date(at, lang, seconds=False, twelve=False)} - {sender}: конецпроверки\n"
+            yield last.encode("utf-8")
+            return
+
+
+# -- photos and videos -------------------------------------------------------------------------
+
+
+def photo(
+    *,
+    size: tuple[int, int] = (320, 240),
+    captured: str | None = "2022:03:14 23:04:12",
+    offset: str | None = "+05:00",
+    make: str | None = "samsung",
+    model: str | None = "SM-A525F",
+    gps: bool = True,
+    orientation: int | None = None,
+    maker_note: bytes | None = None,
+    fmt: str = "JPEG",
+) -> bytes:
+    """A generated photo (a pale wall with a white sheet in the middle) with EXIF as a phone
+    writes it: capture time, device, GPS near Almaty."""
+    from PIL import Image, ImageDraw
+
+    im = Image.new("RGB", size, (205, 190, 170))
+    ImageDraw.Draw(im).rectangle((size[0] // 4, size[1] // 4, size[0] * 3 // 4, size[1] * 3 // 4),
+                                 fill=(250, 250, 250))  # fmt: skip
+    exif = Image.Exif()
+    if make:
+        exif[271] = make
+    if model:
+        exif[272] = model
+    if orientation:
+        exif[0x0112] = orientation
+    sub: dict[int, object] = {}
+    if captured:
+        sub[36867] = captured
+        if offset:
+            sub[36881] = offset
+    if maker_note:
+        sub[0x927C] = maker_note
+    if sub:
+        exif[0x8769] = sub
+    if gps:
+        exif[0x8825] = {1: "N", 2: (43.0, 14.0, 20.0), 3: "E", 4: (76.0, 53.0, 22.0)}
+    buf = io.BytesIO()
+    im.save(buf, fmt, exif=exif.tobytes())
+    return buf.getvalue()
+
+
+def _box(kind: bytes, payload: bytes) -> bytes:
+    import struct
+
+    return struct.pack(">I", 8 + len(payload)) + kind + payload
+
+
+def video(
+    created: datetime = datetime(2022, 3, 14, 18, 5, 0),
+    *,
+    apple: dict[str, str] | None = None,
+    android_location: str | None = None,
+) -> bytes:
+    """A tiny MP4/MOV container as phones write its metadata: the movie header's creation time
+    (UTC); Apple's keys (``com.apple.quicktime.make`` …) in ``moov/meta``; Android's location in
+    ``moov/udta/©xyz``. No playable media (an empty ``mdat``)."""
+    import struct
+
+    mac = int((created - datetime(1904, 1, 1)).total_seconds())
+    matrix = struct.pack(">9I", 0x10000, 0, 0, 0, 0x10000, 0, 0, 0, 0x40000000)
+    mvhd = _box(b"mvhd", b"\0\0\0\0" + struct.pack(">IIII", mac, mac, 600, 600)
+                + struct.pack(">IH", 0x10000, 0x100) + b"\0" * 10 + matrix + b"\0" * 24
+                + struct.pack(">I", 2))  # fmt: skip
+    parts = [mvhd]
+    if android_location:
+        s = android_location.encode()
+        parts.append(_box(b"udta", _box(b"\xa9xyz", struct.pack(">HH", len(s), 0x15C7) + s)))
+    if apple:
+        items = list(apple.items())
+        hdlr = _box(b"hdlr", b"\0" * 8 + b"mdta" + b"\0" * 13)
+        keys = _box(b"keys", b"\0\0\0\0" + struct.pack(">I", len(items))
+                    + b"".join(_box(b"mdta", k.encode()) for k, _ in items))  # fmt: skip
+        ilst = _box(b"ilst", b"".join(
+            _box(struct.pack(">I", i + 1), _box(b"data", struct.pack(">II", 1, 0) + v.encode()))
+            for i, (_, v) in enumerate(items)))  # fmt: skip
+        parts.append(_box(b"meta", hdlr + keys + ilst))
+    brand = b"qt  " if apple else b"mp42"
+    return (_box(b"ftyp", brand + b"\0\0\0\0" + brand) + _box(b"moov", b"".join(parts))
+            + _box(b"mdat", b"\0" * 16))  # fmt: skip
 
 
 def write_examples(out: Path) -> None:
@@ -370,6 +473,12 @@ def write_examples(out: Path) -> None:
             whatsapp_zip(txt, names, ios=True, chat_title="Айгерим")
         )
     telegram_export(out / "telegram-ru", daughter_night("ru"), "Айгерим")
+    (out / "photo-gps.jpg").write_bytes(photo())
+    (out / "iphone.mov").write_bytes(
+        video(apple={"com.apple.quicktime.make": "Apple", "com.apple.quicktime.model": "iPhone 12",
+                     "com.apple.quicktime.creationdate": "2024-03-20T15:00:00+0500",
+                     "com.apple.quicktime.location.ISO6709": "+43.2389+076.8897+850.000/"})
+    )  # fmt: skip
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -22,9 +22,10 @@
 Memory stays bounded: both passes read 1 MiB chunks and hold at most one line or one message
 (4 MiB for WhatsApp, 16 MiB for Telegram) and 500 pending rows.
 
-**Search** uses the chat's own full-text index (``chat_search``, trigram), apart from the
-incidents' search: three characters or more go through the index, shorter text through a
-case-folded substring scan.
+**Search** uses the chat's own full-text index (``chat_search``: FTS5, ``unicode61`` words,
+contentless), apart from the incidents' search: each word of the query must begin a word of the
+message (case-insensitive in Russian and Kazakh). Words, not trigrams: a 200 MB chat indexes
+several times faster and smaller; the price is no match in the middle of a word.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import stat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -338,18 +340,19 @@ class ChatStore:
 
         chat_id = new_id("c")
         imported_at = history.timestamp(self.clock())
+        row = self.conn.execute("SELECT coalesce(max(rid), 0) FROM chat_messages").fetchone()
+        first_rid = int(row[0]) + 1
         self.conn.execute(
-            "INSERT INTO chats(id, evidence_id, format, imported_at, message_count, data)"
-            " VALUES (?, ?, ?, ?, 0, '{}')",
-            (chat_id, main.id, plan.fmt, imported_at),
+            "INSERT INTO chats(id, evidence_id, format, imported_at, message_count, first_rid,"
+            " data) VALUES (?, ?, ?, ?, 0, ?, '{}')",
+            (chat_id, main.id, plan.fmt, imported_at, first_rid),
         )
         for rel, ev in files.items():
             self.conn.execute(
                 "INSERT INTO chat_files(chat_id, path, evidence_id) VALUES (?, ?, ?)",
                 (chat_id, rel, ev.id),
             )
-        row = self.conn.execute("SELECT coalesce(max(rid), 0) FROM chat_messages").fetchone()
-        sink = _RowSink(self.conn, chat_id, int(row[0]) + 1)
+        sink = _RowSink(self.conn, chat_id, first_rid)
         if plan.kind == "json":
             parser: Any = telegram.StreamParser(sink.add)
         else:
@@ -533,6 +536,15 @@ class ChatStore:
         rows = self.conn.execute("SELECT data FROM chats ORDER BY rid")
         return [_chat_from(json.loads(r[0])) for r in rows]
 
+    def _range(self, chat_id: str) -> tuple[int, int, str]:
+        """(first rid, message count, evidence id) of a chat."""
+        row = self.conn.execute(
+            "SELECT first_rid, message_count, evidence_id FROM chats WHERE id = ?", (chat_id,)
+        ).fetchone()
+        if row is None:
+            raise NotFound(kind=N_("chat"), id=chat_id)
+        return int(row[0]), int(row[1]), str(row[2])
+
     def messages(
         self,
         chat_id: str,
@@ -543,26 +555,27 @@ class ChatStore:
     ) -> list[ChatMessage]:
         """The chat's messages in the export's order; with ``query`` only those whose text or
         sender contains it (case-insensitive)."""
-        chat = self.get(chat_id)
-        sql = f"SELECT {_COLUMNS} FROM chat_messages m WHERE m.chat_id = ?"
-        args: list[Any] = [chat_id]
+        first, count, evidence_id = self._range(chat_id)
+        sql = f"SELECT {_COLUMNS} FROM chat_messages m WHERE m.rid BETWEEN ? AND ?"
+        args: list[Any] = [first, first + count - 1]
         if query is not None and query.strip():
             clause, qargs = _query_clause(query.strip())
             sql += " AND " + clause
             args += qargs
-        sql += " ORDER BY m.seq LIMIT ? OFFSET ?"
+        sql += " ORDER BY m.rid LIMIT ? OFFSET ?"
         args += [-1 if limit is None else limit, offset]
-        return [_message_from(r, chat.evidence_id) for r in self.conn.execute(sql, args)]
+        return [_message_from(r, evidence_id) for r in self.conn.execute(sql, args)]
 
     def message(self, chat_id: str, seq: int) -> ChatMessage:
-        chat = self.get(chat_id)
+        first, count, evidence_id = self._range(chat_id)
+        if not 1 <= seq <= count:
+            raise MessagesNotFound(id=chat_id, seq=seq)
         row = self.conn.execute(
-            f"SELECT {_COLUMNS} FROM chat_messages m WHERE m.chat_id = ? AND m.seq = ?",
-            (chat_id, seq),
+            f"SELECT {_COLUMNS} FROM chat_messages m WHERE m.rid = ?", (first + seq - 1,)
         ).fetchone()
         if row is None:
             raise MessagesNotFound(id=chat_id, seq=seq)
-        return _message_from(row, chat.evidence_id)
+        return _message_from(row, evidence_id)
 
     def search(self, query: str, *, limit: int = 200) -> list[ChatMessage]:
         """Messages of every chat that contain ``query``, oldest first."""
@@ -581,16 +594,8 @@ class ChatStore:
         wanted = sorted(set(seqs))
         if not wanted:
             raise InvalidInput(field="messages", reason=N_("name at least one message"))
-        self.get(chat_id)
-        found = {
-            int(r[0])
-            for r in self.conn.execute(
-                "SELECT seq FROM chat_messages WHERE chat_id = ? AND seq IN (SELECT value FROM"
-                " json_each(?))",
-                (chat_id, json.dumps(wanted)),
-            )
-        }
-        missing = [s for s in wanted if s not in found]
+        _first, count, _ev = self._range(chat_id)
+        missing = [s for s in wanted if not 1 <= s <= count]
         if missing:
             raise MessagesNotFound(id=chat_id, seq=missing[0])
         now = self.clock()
@@ -633,8 +638,8 @@ class ChatStore:
         """The messages linked to an incident, in time order, each with its source."""
         rows = self.conn.execute(
             f"SELECT {_COLUMNS}, c.evidence_id FROM chat_links l"
-            " JOIN chat_messages m ON m.chat_id = l.chat_id AND m.seq = l.seq"
-            " JOIN chats c ON c.id = m.chat_id"
+            " JOIN chats c ON c.id = l.chat_id"
+            " JOIN chat_messages m ON m.rid = c.first_rid + l.seq - 1"
             " WHERE l.incident_id = ? ORDER BY m.sent_at, m.chat_id, m.seq",
             (incident_id,),
         )
@@ -718,8 +723,9 @@ class ChatStore:
         """Chats whose stored count does not match their messages."""
         problems = []
         for chat_id, count, real in self.conn.execute(
-            "SELECT c.id, c.message_count, (SELECT count(*) FROM chat_messages m"
-            " WHERE m.chat_id = c.id) FROM chats c"
+            "SELECT c.id, c.message_count, (SELECT count(*) FROM chat_messages m WHERE m.rid"
+            " BETWEEN c.first_rid AND c.first_rid + c.message_count - 1 AND m.chat_id = c.id)"
+            " FROM chats c"
         ):
             if int(count) != int(real):
                 problems.append(
@@ -772,13 +778,20 @@ def _chat_from(data: dict[str, Any]) -> Chat:
     )
 
 
+_WORD = re.compile(r"[^\W_]+")
+
+
 def _query_clause(query: str) -> tuple[str, list[Any]]:
-    if len(query) >= 3:
-        phrase = '"' + query.replace('"', '""') + '"'
-        return "m.rid IN (SELECT rowid FROM chat_search WHERE chat_search MATCH ?)", [phrase]
-    pattern = (
-        "%" + query.casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    )
+    """Every word of the query must begin a word of the message's text or sender (any case):
+    ``адвокат`` finds «адвокату» and «Адвокатқа». Text without letters or digits falls back to
+    a case-folded substring scan."""
+    words = _WORD.findall(query)
+    if words:
+        match = " ".join('"' + w + '"*' for w in words[:16])
+        return "m.rid IN (SELECT rowid FROM chat_search WHERE chat_search MATCH ?)", [match]
+    pattern = "%" + query.casefold().replace("\\", "\\\\").replace("%", "\\%").replace(
+        "_", "\\_"
+    ) + "%"
     return (
         "(dd_fold(m.text) LIKE ? ESCAPE '\\' OR dd_fold(m.sender) LIKE ? ESCAPE '\\')",
         [pattern, pattern],
