@@ -42,10 +42,9 @@ def objects(desk: Desk) -> list[Path]:
 
 def state(desk: Desk) -> tuple[int, ...]:
     conn = desk._open().conn
-    return tuple(
-        int(conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0])
-        for t in ("evidence", "chats", "chat_messages", "chat_search", "chat_files", "revisions")
-    ) + (len(objects(desk)),)
+    tables = ("evidence", "chats", "chat_messages", "chat_search", "chat_files", "revisions")
+    counts = [int(conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]) for t in tables]
+    return (*counts, len(objects(desk)))
 
 
 def write(tmp_path: Path, name: str, data: bytes) -> Path:

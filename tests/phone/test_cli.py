@@ -1,10 +1,10 @@
 """The CLI contract of issue 18, through the real CLI in a subprocess:
 
-    chat import FILE [--format whatsapp|telegram] [--json]     → prints the chat's id
-    chat list [--json] | chat show ID [--json] [--query TEXT]
-    chat attach CHAT_ID --incident ID --messages SEQ[,SEQ…]
-    evidence show ID [--json]        (adds "metadata": {"captured_at","device","has_location"})
-    evidence redact ID --box X,Y,W,H [--box …] [--strip-metadata]  → prints the working copy's id
+chat import FILE [--format whatsapp|telegram] [--json]     → prints the chat's id
+chat list [--json] | chat show ID [--json] [--query TEXT]
+chat attach CHAT_ID --incident ID --messages SEQ[,SEQ…]
+evidence show ID [--json]        (adds "metadata": {"captured_at","device","has_location"})
+evidence redact ID --box X,Y,W,H [--box …] [--strip-metadata]  → prints the working copy's id
 """
 
 from __future__ import annotations
@@ -40,11 +40,15 @@ def test_chat_session(cli, made_vault, tmp_path):
     (tmp_path / "WhatsApp Chat - Айгерим.zip").write_bytes(
         g.whatsapp_zip(txt, names, ios=True, chat_title="Айгерим")
     )
-    folder = g.telegram_export(tmp_path / "ChatExport_2022-03-15", g.daughter_night("ru"), "Айгерим")
+    folder = g.telegram_export(
+        tmp_path / "ChatExport_2022-03-15", g.daughter_night("ru"), "Айгерим"
+    )
 
     a = run("chat", "import", str(tmp_path / "Чат WhatsApp с контактом Айгерим.txt")).out.strip()
     assert ID.match(a)
-    z = json.loads(run("chat", "import", str(tmp_path / "WhatsApp Chat - Айгерим.zip"), "--json").out)
+    z = json.loads(
+        run("chat", "import", str(tmp_path / "WhatsApp Chat - Айгерим.zip"), "--json").out
+    )
     assert ID.match(z["id"]) and z["format"] == "whatsapp" and z["message_count"] == 9
     t = run("chat", "import", str(folder), "--format", "telegram").out.strip()
 
@@ -67,8 +71,9 @@ def test_chat_session(cli, made_vault, tmp_path):
     assert [m["seq"] for m in found["messages"]] == [6]
     assert "Не ищи меня" in run("chat", "show", a).out
 
+    title = "Сообщения с изъятого телефона"
     incident = run(
-        "incident", "add", "--category", "DD-SEIZED-PHONE", "--title", "Сообщения с изъятого телефона",
+        "incident", "add", "--category", "DD-SEIZED-PHONE", "--title", title,
         "--happened", "2022-03-14T23:00",
     ).out.strip()  # fmt: skip
     r = run("chat", "attach", a, "--incident", incident, "--messages", "4,7-8")
@@ -119,7 +124,9 @@ def test_chat_session(cli, made_vault, tmp_path):
     assert "GPS" not in tags and "SM-A525F" not in tags
     with Image.open(io.BytesIO(out)) as im:
         rgb = im.convert("RGB")
-        assert {rgb.getpixel((x, y)) for x in range(100, 150) for y in range(70, 110)} == {(0, 0, 0)}
+        assert {rgb.getpixel((x, y)) for x in range(100, 150) for y in range(70, 110)} == {
+            (0, 0, 0)
+        }
 
 
 def test_bad_chat_input_says_why(cli, made_vault, tmp_path):
@@ -131,7 +138,12 @@ def test_bad_chat_input_says_why(cli, made_vault, tmp_path):
     cut = tmp_path / "cut.txt"
     cut.write_bytes(g.whatsapp_android(g.daughter_night("ru"), "ru")[0][:-20])
     r = cli(vault, ["chat", "import", str(cut)], [PASS])
-    assert r.code == 1 and "line 9" in r.err and "cut off" in r.err and "nothing was imported" in r.err
+    assert (
+        r.code == 1
+        and "line 11" in r.err
+        and "cut off" in r.err
+        and "nothing was imported" in r.err
+    )
     bad = tmp_path / "bad.txt"
     bad.write_bytes("14.03.2022, 23:00 - А: x\n31.02.2022, 23:01 - А: y\n".encode())
     r = cli(vault, ["chat", "import", str(bad)], [PASS], lang="ru")

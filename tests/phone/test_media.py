@@ -162,7 +162,8 @@ def test_metadata_through_the_desk_leaves_the_original_alone(desk):
 def pixels(data: bytes, box: Box) -> list[tuple[int, ...]]:
     with Image.open(io.BytesIO(data)) as im:
         rgb = im.convert("RGB")
-        return [rgb.getpixel((x, y)) for y in range(box.y, box.y + box.h) for x in range(box.x, box.x + box.w)]  # fmt: skip
+        xs, ys = range(box.x, box.x + box.w), range(box.y, box.y + box.h)
+        return [rgb.getpixel((x, y)) for y in ys for x in xs]
 
 
 @pytest.mark.parametrize("box", [Box(100, 70, 50, 40), Box(3, 5, 17, 9), Box(0, 0, 320, 240)])

@@ -20,7 +20,7 @@ from tests.phone import generators as g
 
 SIZE = 200 * 1024 * 1024
 #: What a streaming import may allocate at its peak (the file is 200 MiB).
-LIMIT = 48 * 1024 * 1024
+LIMIT = 32 * 1024 * 1024
 HEADER = re.compile(rb"^\d{2}\.\d{2}\.\d{4}, \d{2}:\d{2} - ")
 
 

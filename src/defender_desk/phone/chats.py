@@ -789,9 +789,9 @@ def _query_clause(query: str) -> tuple[str, list[Any]]:
     if words:
         match = " ".join('"' + w + '"*' for w in words[:16])
         return "m.rid IN (SELECT rowid FROM chat_search WHERE chat_search MATCH ?)", [match]
-    pattern = "%" + query.casefold().replace("\\", "\\\\").replace("%", "\\%").replace(
-        "_", "\\_"
-    ) + "%"
+    pattern = (
+        "%" + query.casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    )
     return (
         "(dd_fold(m.text) LIKE ? ESCAPE '\\' OR dd_fold(m.sender) LIKE ? ESCAPE '\\')",
         [pattern, pattern],
