@@ -107,6 +107,16 @@ def test_telegram_folder_imports_its_media_as_evidence(desk, tmp_path):
         assert desk.read_evidence(eid) == (folder / rel).read_bytes()
     assert desk.read_evidence(chat.evidence_id) == (folder / "result.json").read_bytes()
     assert len(desk.list_evidence()) == 3  # result.json and the two files messages name
+    # a file named by a message that is a link out of the export is not imported
+    secret = tmp_path / "elsewhere.txt"
+    secret.write_text("не из экспорта", encoding="utf-8")
+    voice = folder / "voice_messages" / "audio_108@14-03-2022_23-21-12.ogg"
+    voice.unlink()
+    voice.symlink_to(secret)
+    linked = desk.import_chat(folder)
+    assert list(linked.files) == ["photos/photo_105@14-03-2022_23-04-12.jpg"]
+    voice.unlink()
+    voice.write_bytes(g.fake_media(voice.name))
     # result.json given directly finds the same media next to it
     again = desk.import_chat(folder / "result.json")
     assert sorted(again.files) == sorted(chat.files)

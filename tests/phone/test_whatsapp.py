@@ -73,6 +73,18 @@ def test_slash_dates_take_their_order_from_the_file():
     assert [m.sent_at for m in parse(month_first)[1]] == ["2022-03-13T21:30", "2022-04-01T09:00"]
 
 
+def test_an_undecidable_order_is_guessed_and_says_so():
+    scanner = whatsapp.Scanner()
+    scanner.feed(b"3/4/22, 21:30 - A: x\n")
+    shape, order = scanner.finish()
+    assert order.day_first and order.guessed
+    assert order.describe(shape) == "android dd/mm/yy, hh:mm (order guessed)"
+    scanner = whatsapp.Scanner()
+    scanner.feed(b"3/4/22, 9:30 PM - A: x\n3/14/22, 9:31 PM - A: y\n")
+    shape, order = scanner.finish()
+    assert not order.day_first and not order.guessed
+
+
 def test_positions_point_back_into_the_file():
     data, _ = g.whatsapp_android(g.daughter_night("ru"), "ru")
     _, messages = parse(data, chunk=7)  # tiny chunks: lines cross chunk edges

@@ -306,14 +306,15 @@ class ChatStore:
     ) -> Any | None:
         path = folder.joinpath(*PurePosixPath(rel).parts)
         try:
+            # only a regular file really inside the export folder (no symlink out of it)
+            if path.is_symlink() or not path.resolve().is_relative_to(folder.resolve()):
+                return None
             f = open(path, "rb")
         except OSError:
             return None  # named by a message but not in the export (not downloaded)
         with f:
             st = os.fstat(f.fileno())
             if not stat.S_ISREG(st.st_mode) or st.st_size == 0:
-                return None
-            if path.is_symlink():
                 return None
             return self.evidence.encrypt_object(
                 f,
@@ -392,7 +393,11 @@ class ChatStore:
             message_count=sink.count,
             first_at=sink.first,
             last_at=sink.last,
-            variant=shape.name if shape is not None else "telegram-desktop-json",
+            variant=(
+                order.describe(shape)
+                if shape is not None and order is not None
+                else "telegram-desktop-json"
+            ),
             entry=plan.entry_name,
             senders=sink.senders(),
             files={rel: ev.id for rel, ev in files.items()},

@@ -141,13 +141,13 @@ def _exif_time(value: Any, offset: Any) -> str | None:
 
 
 def _image(data: bytes) -> FileMetadata:
-    from PIL import Image, UnidentifiedImageError
+    from PIL import Image
 
     try:
         with Image.open(io.BytesIO(data)) as im:
             exif = im.getexif()
             xmp_raw = im.info.get("xmp") or im.info.get("XML:com.adobe.xmp")
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+    except Exception:  # noqa: BLE001 - hostile files make Pillow raise many kinds
         return FileMetadata(kind="image", reason=N_("the image cannot be read"))
     captured = device = None
     has_location = False
@@ -162,7 +162,7 @@ def _image(data: bytes) -> FileMetadata:
         has_location = bool(gps.get(_GPS_LAT)) and bool(gps.get(_GPS_LON))
         if captured or device or has_location:
             source = "exif"
-    except (KeyError, ValueError, TypeError, OSError, SyntaxError):
+    except Exception:  # noqa: BLE001, S110 - keep what was read before the damage
         pass
     if xmp_raw:
         x = _xmp(xmp_raw)

@@ -86,14 +86,6 @@ class Shape:
     seconds: bool
     ampm: bool
 
-    @property
-    def name(self) -> str:
-        """A short description for the chat record, e.g. ``android dd.mm.yyyy hh:mm``."""
-        y = "yyyy" if self.year_digits == 4 else "yy"
-        d = f"dd{self.sep}mm{self.sep}{y}" if self.sep == "." else f"?{self.sep}?{self.sep}{y}"
-        t = "hh:mm" + (":ss" if self.seconds else "") + (" am/pm" if self.ampm else "")
-        return f"{self.style} {d}{',' if self.comma else ''} {t}"
-
 
 @dataclass
 class _Header:
@@ -215,9 +207,20 @@ def _decode(line: _Line) -> str:
 
 @dataclass
 class DateOrder:
-    """Which of the two first numbers is the day."""
+    """Which of the two first numbers is the day; ``guessed`` when no date in the file told
+    (slash dates, every number 12 or less)."""
 
     day_first: bool
+    guessed: bool = False
+
+    def describe(self, shape: Shape) -> str:
+        """The shape with the order filled in, e.g. ``android dd/mm/yy, hh:mm (guessed)``."""
+        y = "yyyy" if shape.year_digits == 4 else "yy"
+        s = shape.sep
+        date = f"dd{s}mm{s}{y}" if self.day_first else f"mm{s}dd{s}{y}"
+        t = "hh:mm" + (":ss" if shape.seconds else "") + (" am/pm" if shape.ampm else "")
+        guess = " (order guessed)" if self.guessed else ""
+        return f"{shape.style} {date}{',' if shape.comma else ''} {t}{guess}"
 
 
 class Scanner:
@@ -278,15 +281,12 @@ class Scanner:
                 N_("the last line is incomplete: the export seems to be cut off"),
                 self.lines.number,
             )
-        if self.shape.sep == ".":
-            day_first = True
-        elif self.big_first:
-            day_first = True
-        elif self.big_second:
-            day_first = False
-        else:
-            day_first = not self.shape.ampm
-        return self.shape, DateOrder(day_first)
+        if self.shape.sep == "." or self.big_first:
+            return self.shape, DateOrder(True)
+        if self.big_second:
+            return self.shape, DateOrder(False)
+        # No date tells: a 12-hour clock is the US (month first), a 24-hour clock most others.
+        return self.shape, DateOrder(not self.shape.ampm, guessed=True)
 
 
 def _when(header: _Header, order: DateOrder, line: int) -> str:
@@ -393,8 +393,8 @@ class Parser:
         self.emit(
             ParsedMessage(
                 sent_at=p.sent_at,
-                sender=sender if kind == "message" or sender else "",
-                sender_key=normalise_phone(sender) if sender else None,
+                sender=sender,
+                sender_key=normalise_phone(sender) if sender and kind == "message" else None,
                 kind=kind,
                 text=text,
                 attachments=attachments,
