@@ -8,6 +8,7 @@ import hashlib
 import os
 import re
 import resource
+import shutil
 import tracemalloc
 
 import pytest
@@ -72,3 +73,5 @@ def test_a_200_mb_chat_in_bounded_memory(tmp_path):
         assert [m.seq for m in last] == [chat.message_count]
     finally:
         desk.lock()
+        path.unlink(missing_ok=True)  # 200 MiB, and the vault's copy: not kept by pytest
+        shutil.rmtree(tmp_path / "vault", ignore_errors=True)
