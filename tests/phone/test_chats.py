@@ -263,6 +263,11 @@ def test_attach_links_messages_to_an_incident(desk, tmp_path):
     kinds = [r[0] for r in desk._open().conn.execute("SELECT record_kind FROM revisions")]
     assert kinds.count("chat_link") == 2
     assert desk.detach_messages(chat.id, incident.id, [8]) == 1
+    # the links have their own history record: the incident's own stays its live record
+    revs = desk.history_of(chats_mod.link_record_id(chat.id, incident.id))
+    assert [json.loads(r["content"])["seqs"] for r in revs] == [[4, 7], [4, 7, 8], [4, 7]]
+    assert json.loads(desk.history_of(incident.id)[-1]["content"])["title"] == incident.title
+    assert desk.check().ok
     desk.delete_incident(incident.id)
     assert desk.message_incidents(chat.id) == {}
 
@@ -282,6 +287,15 @@ def test_the_same_number_wrote_to_the_husband_and_to_her(desk, tmp_path):
     assert [(s["chat_id"], s["messages"]) for s in seen] == [(husband.id, 3), (hers.id, 1)]
     with pytest.raises(Exception):  # noqa: B017 - a name is not an identifier
         desk.link_identifier("Ерлан", actor.id)
+    assert desk.check().ok  # the person's own revisions still are the person
+    conn = desk._open().conn
+    link_id = conn.execute("SELECT id FROM identifier_people").fetchone()[0]
+    assert g.UNKNOWN_KEY.encode() in bytes(history.latest_content(conn, link_id) or b"")
+    assert desk.unlink_identifier(g.UNKNOWN, actor.id)
+    assert desk.people_with_identifier(g.UNKNOWN_KEY) == []
+    contents = [r["content"] for r in desk.history_of(link_id)]
+    assert contents[0] is None and g.UNKNOWN_KEY not in (contents[-1] or "")  # purged, tomb
+    assert desk.check().ok
 
 
 def test_deleting_the_export_deletes_the_chat_and_purges_its_history(desk, tmp_path):

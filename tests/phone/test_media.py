@@ -190,6 +190,12 @@ def test_working_copy_is_black_in_the_box_and_has_no_location(desk, box):
     assert copy.original_name == f"working-copy-{original.id}.jpg" and copy.incident_id is None
     assert desk.working_copy_for(original.id) == copy
     assert desk.verify_evidence() == []
+    assert desk.check().ok  # the copy's evidence revision is still the copy's record
+    record = json.loads(desk.history_of(f"{copy.id}@working-copy")[0]["content"])
+    assert record["original_sha256"] == info["original_sha256"]
+    desk.delete_evidence(copy.id)
+    assert desk.history_of(f"{copy.id}@working-copy")[0]["content"] is None  # purged
+    assert desk.working_copy_for(original.id) is None
 
 
 def test_keeping_metadata_drops_thumbnail_and_maker_notes(desk, tmp_path):

@@ -615,10 +615,7 @@ class ChatStore:
                 if cur.rowcount:
                     added.append(seq)
             if added:
-                content = _canonical(
-                    {"incident_id": incident_id, "chat_id": chat_id, "linked": added}
-                )
-                history.append(self.conn, "chat_link", incident_id, "edit", content, now)
+                self._record_links(chat_id, incident_id, now)
         return added
 
     def detach(self, chat_id: str, incident_id: str, seqs: Iterable[int]) -> int:
@@ -633,11 +630,24 @@ class ChatStore:
                 )
                 removed += cur.rowcount
             if removed:
-                content = _canonical(
-                    {"incident_id": incident_id, "chat_id": chat_id, "unlinked": wanted}
-                )
-                history.append(self.conn, "chat_link", incident_id, "edit", content, now)
+                self._record_links(chat_id, incident_id, now)
         return removed
+
+    def _record_links(self, chat_id: str, incident_id: str, now: datetime) -> None:
+        """The history chain gets the links of one chat to one incident as they now are, under
+        their own record id (``<chat>@<incident>``: an incident's or a person's own revisions
+        must stay their live record, which exports prove)."""
+        seqs = [
+            int(r[0])
+            for r in self.conn.execute(
+                "SELECT seq FROM chat_links WHERE chat_id = ? AND incident_id = ? ORDER BY seq",
+                (chat_id, incident_id),
+            )
+        ]
+        record_id = link_record_id(chat_id, incident_id)
+        operation = "edit" if history.latest_content(self.conn, record_id) else "create"
+        content = _canonical({"chat_id": chat_id, "incident_id": incident_id, "seqs": seqs})
+        history.append(self.conn, "chat_link", record_id, operation, content, now)
 
     def linked(self, incident_id: str) -> list[ChatMessage]:
         """The messages linked to an incident, in time order, each with its source."""
@@ -669,26 +679,36 @@ class ChatStore:
                 field="identifier",
                 reason=N_("not a phone number or a Telegram account id (user123…)"),
             )
+        from defender_desk.vault.records import new_id
+
         now = self.clock()
+        link_id = new_id("n")
         with db.transaction(self.conn):
             cur = self.conn.execute(
-                "INSERT OR IGNORE INTO identifier_people(identifier, person_id, linked_at)"
-                " VALUES (?, ?, ?)",
-                (key, person_id, history.timestamp(now)),
+                "INSERT OR IGNORE INTO identifier_people(id, identifier, person_id, linked_at)"
+                " VALUES (?, ?, ?, ?)",
+                (link_id, key, person_id, history.timestamp(now)),
             )
             if cur.rowcount:
-                content = _canonical({"identifier": key, "person_id": person_id})
-                history.append(self.conn, "identifier", person_id, "edit", content, now)
+                content = _canonical({"id": link_id, "identifier": key, "person_id": person_id})
+                history.append(self.conn, "identifier", link_id, "create", content, now)
         return key
 
     def unlink_identifier(self, identifier: str, person_id: str) -> bool:
+        """Detach it; the link's history is purged (trigger ``identifier_people_purge``)."""
         key = normalise(identifier) or identifier
+        now = self.clock()
         with db.transaction(self.conn):
-            cur = self.conn.execute(
-                "DELETE FROM identifier_people WHERE identifier = ? AND person_id = ?",
+            row = self.conn.execute(
+                "SELECT id FROM identifier_people WHERE identifier = ? AND person_id = ?",
                 (key, person_id),
-            )
-        return bool(cur.rowcount)
+            ).fetchone()
+            if row is None:
+                return False
+            self.conn.execute("DELETE FROM identifier_people WHERE id = ?", (row[0],))
+            tomb = _canonical({"deleted": str(row[0])})
+            history.append(self.conn, "identifier", str(row[0]), "delete", tomb, now)
+        return True
 
     def people_of(self, identifier: str) -> list[str]:
         key = normalise(identifier) or identifier
@@ -737,6 +757,11 @@ class ChatStore:
                     history.Problem(N_("chat {id}: messages are missing"), {"id": str(chat_id)})
                 )
         return problems
+
+
+def link_record_id(chat_id: str, incident_id: str) -> str:
+    """The history record of one chat's messages linked to one incident."""
+    return f"{chat_id}@{incident_id}"
 
 
 _COLUMNS = (

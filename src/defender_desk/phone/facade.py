@@ -208,7 +208,9 @@ class PhoneFacade:
                 " created_at, data) VALUES (?, ?, ?, ?, ?)",
                 (ev.id, original.id, original.sha256, history.timestamp(now), content.decode()),
             )
-            history.append(self._open().conn, "working_copy", ev.id, "create", content, now)
+            history.append(
+                self._open().conn, "working_copy", f"{ev.id}@working-copy", "create", content, now
+            )
 
         return self.evidence.add_stream(
             f"working-copy-{original.id}.{copy.extension}",

@@ -71,7 +71,8 @@ CREATE TABLE chat_files (
 ) STRICT;
 CREATE INDEX chat_files_evidence ON chat_files(evidence_id);
 
--- Messages she picked for an incident.
+-- Messages she picked for an incident. Their history record is `<chat>@<incident>` (the set
+-- of linked seqs after each change; ids and numbers only, no text).
 CREATE TABLE chat_links (
     incident_id TEXT NOT NULL REFERENCES incidents(id) ON DELETE CASCADE,
     chat_id     TEXT NOT NULL,
@@ -85,12 +86,18 @@ CREATE INDEX chat_links_message ON chat_links(chat_id, seq);
 -- A sender's number or account attached to a person (usually an actor). Keyed by the
 -- normalised identifier string, so the same number in two chats meets the same person.
 CREATE TABLE identifier_people (
+    id         TEXT NOT NULL UNIQUE,         -- random: its history record id
     identifier TEXT NOT NULL,
     person_id  TEXT NOT NULL REFERENCES people(id) ON DELETE CASCADE,
     linked_at  TEXT NOT NULL,
     PRIMARY KEY (identifier, person_id)
 ) STRICT;
 CREATE INDEX identifier_people_person ON identifier_people(person_id);
+
+-- The history of a link (record `id`) holds a phone number: purged with it.
+CREATE TRIGGER identifier_people_purge AFTER DELETE ON identifier_people BEGIN
+    UPDATE revisions SET nonce = NULL, content = NULL WHERE record_id = old.id;
+END;
 
 -- What a photo or video says about itself, read once from the decrypted bytes (a cache that
 -- can always be recomputed; `sha256` is the content it was read from).
@@ -110,3 +117,9 @@ CREATE TABLE working_copies (
     data            TEXT NOT NULL            -- canonical JSON: what was changed
 ) STRICT;
 CREATE INDEX working_copies_original ON working_copies(original_id, created_at);
+
+-- Its history record (`<evidence id>@working-copy`) names the original: purged with the copy.
+CREATE TRIGGER working_copies_purge AFTER DELETE ON working_copies BEGIN
+    UPDATE revisions SET nonce = NULL, content = NULL
+        WHERE record_id = old.evidence_id || '@working-copy';
+END;
