@@ -25,6 +25,7 @@ from defender_desk.emergency.facade import EmergencyFacade
 from defender_desk.errors import VaultLocked, WrongSecret
 from defender_desk.obligations.facade import ObligationsFacade
 from defender_desk.paths import VaultPaths
+from defender_desk.phone.facade import PhoneFacade
 from defender_desk.secret import Secret
 from defender_desk.sharing.facade import SharingFacade
 from defender_desk.vault import db, history, kdf, keyslots, store
@@ -51,7 +52,7 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class Desk(AnalysisFacade, SharingFacade, EmergencyFacade, ObligationsFacade):
+class Desk(AnalysisFacade, SharingFacade, EmergencyFacade, ObligationsFacade, PhoneFacade):
     def __init__(self, vault_dir: Path, *, clock: Callable[[], datetime] = _utc_now) -> None:
         self.paths = VaultPaths(Path(vault_dir))
         self.clock = clock
@@ -210,6 +211,7 @@ class Desk(AnalysisFacade, SharingFacade, EmergencyFacade, ObligationsFacade):
             "contacts",
             "emergencies",
             "assessments",
+            "chats",
         ):
             if name in tables:
                 counts[name] = int(vault.conn.execute(f"SELECT count(*) FROM {name}").fetchone()[0])
@@ -227,6 +229,7 @@ class Desk(AnalysisFacade, SharingFacade, EmergencyFacade, ObligationsFacade):
         problems += self.obligation_problems()
         problems += self.emergencies.consistency_problems()
         problems += self.analysis_problems()
+        problems += self.chats.consistency_problems()
         problems += self.evidence.verify(progress)
         return CheckReport(ok=not problems, problems=problems)
 

@@ -2,9 +2,10 @@
 
 A scripted session — the real CLI in subprocesses, then the desktop app offscreen — puts a
 unique canary into every field, person, tag, file name, evidence content, obligation, emergency
-log, export and backup. Afterwards the data folder, $TMPDIR, /dev/shm and $HOME (.cache,
-.config, .local/share including recently-used.xbel) are searched for the canary in UTF-8 and
-UTF-16LE: nothing may be found, the vault's own ciphertext included.
+log, chat export, photo metadata and working copy, export and backup. Afterwards the data
+folder, $TMPDIR, /dev/shm and $HOME (.cache, .config, .local/share including
+recently-used.xbel) are searched for the canary in UTF-8 and UTF-16LE: nothing may be found, the
+vault's own ciphertext included.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import textwrap
 from pathlib import Path
 
 from tests.conftest import PASS, REPO
+from tests.phone.generators import photo as make_photo
 
 
 def _env(home: Path, tmp: Path) -> dict[str, str]:
@@ -140,6 +142,20 @@ def test_canary_sweep_cli_and_gui(tmp_path):
     )
     _cli(env, ["search", c, "--json"], [PASS])
     _cli(env, ["incident", "show", incident], [PASS])
+    # phone evidence: a chat export and a photo, their metadata, a working copy
+    chat_txt = outside / f"{c}-chat.txt"
+    chat_txt.write_text(
+        f"14.03.2022, 23:00 - {c}-sender: {c}-message {cyr}\n14.03.2022, 23:01 - Сауле: ок\n",
+        encoding="utf-8",
+    )
+    chat = _cli(env, ["chat", "import", str(chat_txt)], [PASS])
+    _cli(env, ["chat", "show", chat, "--query", c, "--json"], [PASS])
+    _cli(env, ["chat", "attach", chat, "--incident", incident, "--messages", "1"], [PASS])
+    photo = outside / f"{c}-photo.jpg"
+    photo.write_bytes(make_photo(make=f"{c}-make", model=f"{c}-model"))
+    photo_id = _cli(env, ["evidence", "add", incident, str(photo)], [PASS])
+    _cli(env, ["evidence", "show", photo_id, "--json"], [PASS])
+    _cli(env, ["evidence", "redact", photo_id, "--box", "0,0,8,8"], [PASS])
     _cli(
         env,
         [
@@ -224,6 +240,8 @@ def test_canary_sweep_cli_and_gui(tmp_path):
     assert proc.returncode == 0 and "gui ok" in proc.stdout, proc.stderr[-3000:]
 
     evidence.unlink()
+    chat_txt.unlink()
+    photo.unlink()
     needles = [s.encode(enc) for s in (canary, cyr) for enc in ("utf-8", "utf-16-le")]
     roots = [home, tmp, Path("/dev/shm")]
     vault = home / ".local" / "share" / "DefenderDesk"

@@ -21,6 +21,7 @@ from defender_desk.cli import (
     common,
     emergency_cmds,
     obligation_cmds,
+    phone_cmds,
     record_cmds,
     sharing_cmds,
     vault_cmds,
@@ -34,6 +35,7 @@ COMMAND_MODULES: list[Callable[[argparse._SubParsersAction[argparse.ArgumentPars
     vault_cmds.register,
     record_cmds.register,
     analysis_cmds.register,  # after record_cmds: it adds to the person command
+    phone_cmds.register,
     obligation_cmds.register,
     emergency_cmds.register,
     sharing_cmds.register,

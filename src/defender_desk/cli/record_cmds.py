@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from defender_desk.app import Desk
+from defender_desk.cli import phone_cmds
 from defender_desk.cli.common import print_json, say
 from defender_desk.cli.vault_cmds import unlock
 from defender_desk.domain import taxonomy
@@ -148,6 +149,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = esub.add_parser("delete", help=_("delete an evidence file"))
     p.add_argument("id")
     p.set_defaults(func=cmd_evidence_delete)
+    phone_cmds.add_evidence_commands(esub)  # show, redact (issue 18)
 
 
 def _person_options(p: argparse.ArgumentParser, *, required: bool) -> None:

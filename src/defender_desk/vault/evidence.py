@@ -241,6 +241,45 @@ class EvidenceStore:
         on_written: Callable[[Evidence], None] | None,
         still_same: Callable[[], bool] = lambda: True,
     ) -> Evidence:
+        evidence = self.encrypt_object(
+            f,
+            size,
+            display,
+            incident_id,
+            file_time=file_time,
+            media_type=media_type,
+            progress=progress,
+            cancel=cancel,
+            still_same=still_same,
+        )
+        try:
+            with db.transaction(self.conn):
+                self.insert(evidence)
+                if on_written is not None:
+                    on_written(evidence)
+        except BaseException:
+            self.discard(evidence)
+            raise
+        return evidence
+
+    def encrypt_object(
+        self,
+        f: IO[bytes],
+        size: int,
+        display: str,
+        incident_id: str | None,
+        *,
+        file_time: datetime | None,
+        media_type: str | None = None,
+        progress: Progress | None = None,
+        cancel: Callable[[], bool] | None = None,
+        still_same: Callable[[], bool] = lambda: True,
+    ) -> Evidence:
+        """First half of an import: stream ``size`` bytes of ``f`` into a new encrypted object
+        and return its :class:`Evidence` — **no row yet**. The caller then calls
+        :meth:`insert` inside its own transaction (with whatever else must commit with it), or
+        :meth:`discard` on any failure. Used to import several objects and their parsed
+        content in one transaction (chat exports)."""
         object_name = f"{secrets.token_hex(1)}/{secrets.token_hex(16)}"
         target = self.objects / object_name
         safewrite.ensure_private_dir(target.parent)
@@ -263,7 +302,7 @@ class EvidenceStore:
                 )
         try:
             media = media_type or mimetypes.guess_type(display)[0] or "application/octet-stream"
-            evidence = Evidence.model_validate_json(
+            return Evidence.model_validate_json(
                 Evidence(
                     id=_new_id(),
                     incident_id=incident_id,
@@ -276,15 +315,20 @@ class EvidenceStore:
                     object_name=object_name,
                 ).model_dump_json()
             )
-            with db.transaction(self.conn):
-                self._write(evidence, "create")
-                if on_written is not None:
-                    on_written(evidence)
         except BaseException:
             with contextlib.suppress(OSError):
                 target.unlink()
             raise
-        return evidence
+
+    def insert(self, evidence: Evidence) -> None:
+        """Second half of an import: the row and its history entry, inside the caller's
+        transaction (see :meth:`encrypt_object`)."""
+        self._write(evidence, "create")
+
+    def discard(self, evidence: Evidence) -> None:
+        """Remove the object of an import whose row was never committed."""
+        with contextlib.suppress(OSError):
+            (self.objects / evidence.object_name).unlink()
 
     def _write(self, evidence: Evidence, operation: str) -> None:
         data = canonical_json(evidence)
