@@ -358,14 +358,20 @@ class Desk(SharingFacade, EmergencyFacade, ObligationsFacade):
         evidence = self.evidence.attach(evidence_id, incident_id)
         for iid in {before, incident_id} - {None}:
             assert iid is not None
-            self.records.reindex(iid)
+            self.reindex(iid)
         return evidence
 
     def delete_evidence(self, evidence_id: str) -> Evidence:
         evidence = self.evidence.delete(evidence_id)
         if evidence.incident_id is not None:
-            self.records.reindex(evidence.incident_id)
+            self.reindex(evidence.incident_id)
         return evidence
+
+    def reindex(self, incident_id: str) -> None:
+        """Rebuild one incident's search entry, in a (guarded) transaction of its own."""
+        records = self.records
+        with db.transaction(self._open().conn):
+            records.reindex(incident_id)
 
     def settings(self) -> settings_mod.Settings:
         return settings_mod.load(self.paths.settings_file)

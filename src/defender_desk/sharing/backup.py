@@ -119,6 +119,7 @@ NOT_BACKED_UP: Final = frozenset(
         store.META_RECOVERY_KEK,
         store.META_RECOVERY_RECIPIENT,
         store.META_CREATED,
+        db.META_SESSION,
     }
 )
 _OBJECT_NAME: Final = re.compile(r"[A-Za-z0-9_-]{1,64}(?:/[A-Za-z0-9_-]{1,64}){0,3}")

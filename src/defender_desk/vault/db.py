@@ -49,6 +49,9 @@ from defender_desk.secret import Secret
 PLAIN_SQLITE_MAGIC = b"SQLite format 3\x00"
 Connection = Any  # sqlcipher3.dbapi2.Connection (untyped library)
 _PROGRESS_STEPS = 20_000  # SQLite VM steps between two looks at the tombstone
+#: ``meta`` key of a counter raised at every unlock (:func:`new_session`): a journal whose view
+#: of it is *behind* the database file's is an old journal copied back.
+META_SESSION = "session_counter"
 
 
 class _Connection(sqlcipher3.Connection):  # type: ignore[misc]
@@ -114,20 +117,29 @@ def _keyed(uri: str, master_key: Secret) -> Connection:
         raise
 
 
-def _reads(path: Path, master_key: Secret, *, immutable: bool, thorough: bool) -> bool:
-    """Whether a read-only connection can read the database (never writes it)."""
+_UNREADABLE = -2
+
+
+def _reads(path: Path, master_key: Secret, *, immutable: bool, thorough: bool) -> int:
+    """Read the database on a read-only connection (never writes it): the session counter
+    (-1 when there is none), or ``_UNREADABLE``."""
     try:
         conn = _keyed(_uri(path, "ro", immutable=immutable), master_key)
     except sqlcipher3.Error:
-        return False
+        return _UNREADABLE
     try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         if thorough:
             rows = conn.execute("PRAGMA quick_check").fetchall()
-            return [tuple(r) for r in rows] == [("ok",)]
-        return True
+            if [tuple(r) for r in rows] != [("ok",)]:
+                return _UNREADABLE
+        try:
+            row = conn.execute("SELECT value FROM meta WHERE key = ?", (META_SESSION,)).fetchone()
+        except sqlcipher3.OperationalError:  # no meta table (yet)
+            return -1
+        return int.from_bytes(bytes(row[0]), "big") if row else -1
     except sqlcipher3.Error:
-        return False
+        return _UNREADABLE
     finally:
         conn.close()
 
@@ -146,10 +158,18 @@ def probe(path: Path, master_key: Secret) -> None:
         journal = os.stat(wal).st_size > 0
     except FileNotFoundError:
         journal = False
-    if _reads(path, master_key, immutable=False, thorough=journal):
+    stale = VaultDamaged(what=N_("the journal vault.db-wal does not belong to this database"))
+    with_journal = _reads(path, master_key, immutable=False, thorough=journal)
+    if with_journal != _UNREADABLE:
+        if journal:
+            # A journal is newer than the database file, always: one whose view is older is
+            # an old journal put back (it would roll the database back, or corrupt it).
+            without = _reads(path, master_key, immutable=True, thorough=False)
+            if without != _UNREADABLE and with_journal < without:
+                raise stale
         return
-    if journal and _reads(path, master_key, immutable=True, thorough=True):
-        raise VaultDamaged(what=N_("the journal vault.db-wal does not belong to this database"))
+    if journal and _reads(path, master_key, immutable=True, thorough=True) != _UNREADABLE:
+        raise stale
     raise VaultDamaged(
         what=N_("the database vault.db cannot be opened with this key file (vault.key)")
     )
@@ -352,6 +372,14 @@ def writable(conn: Connection) -> Iterator[Connection]:
     except sqlcipher3.Error as exc:
         _raise_if_wiped(conn, exc)
         raise
+
+
+def new_session(conn: Connection) -> None:
+    """Raise the session counter (at every unlock; see :func:`probe`)."""
+    with transaction(conn):
+        raw = get_meta(conn, META_SESSION)
+        n = int.from_bytes(raw, "big") + 1 if raw else 1
+        set_meta(conn, META_SESSION, n.to_bytes(8, "big"))
 
 
 def get_meta(conn: Connection, key: str) -> bytes | None:

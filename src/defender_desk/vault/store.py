@@ -282,6 +282,7 @@ def create(paths: VaultPaths, passphrase: Secret, *, recovery_code: str | None =
         )
         rec_key.kek.wipe()
         conn = db.connect(paths.db_file, master, create=True)
+        db.new_session(conn)
         evidence.ensure_storage_identity(conn)
         identity.ensure_identity(conn)
         with db.transaction(conn):
@@ -361,6 +362,7 @@ def _finish_open(
                 first = header.slots[0]
                 legacy = SlotKey(Secret(raw_kek), first.salt, first.kdf)
         db.migrate(conn)
+        db.new_session(conn)
         if header.generation > db_gen:
             with db.transaction(conn):
                 db.set_meta(conn, META_GENERATION, _u64(header.generation))
