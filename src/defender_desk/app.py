@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -22,7 +22,7 @@ from defender_desk.domain import taxonomy
 from defender_desk.domain.models import Evidence, Incident, Person
 from defender_desk.domain.overview import MonthCount, UncertainCount
 from defender_desk.emergency.facade import EmergencyFacade
-from defender_desk.errors import VaultLocked, WrongSecret
+from defender_desk.errors import N_, InvalidInput, VaultLocked
 from defender_desk.obligations.facade import ObligationsFacade
 from defender_desk.paths import VaultPaths
 from defender_desk.phone.facade import PhoneFacade
@@ -68,19 +68,19 @@ class Desk(AnalysisFacade, SharingFacade, EmergencyFacade, ObligationsFacade, Ph
 
     @property
     def warnings(self) -> list[str]:
-        """Machine-readable warnings from the last unlock (e.g. ``kdf_below_floor``)."""
+        """Machine-readable warnings from the last unlock, for both fronts to show at every
+        unlock: ``kdf_below_floor`` (the passphrase slot's Argon2id parameters are below the
+        floor — offer to strengthen them)."""
         return list(self._vault.warnings) if self._vault else []
 
     def create(self, passphrase: Secret) -> CreateResult:
         """Create a vault and leave it unlocked. The recovery code is returned once and never
         stored in readable form."""
-        from defender_desk import wipe
-
-        wipe.finish_pending_wipe(self.paths)
-        created = store.create(self.paths, passphrase)
+        created = store.create(self.paths, passphrase)  # finishes a pending wipe first
         self._vault = created.vault
-        excluded = tuple(wipe.exclude_from_backups(self.paths.root))
-        return CreateResult(recovery_code=created.recovery_code, backup_exclusion=excluded)
+        return CreateResult(
+            recovery_code=created.recovery_code, backup_exclusion=created.backup_exclusion
+        )
 
     def wipe(self, clear_clipboard: Callable[[], None] | None = None) -> Any:
         """Panic wipe (see :mod:`defender_desk.wipe`): the key file first, then everything.
@@ -104,49 +104,61 @@ class Desk(AnalysisFacade, SharingFacade, EmergencyFacade, ObligationsFacade, Ph
     def check_passphrase(self, passphrase: Secret) -> None:
         """Raise :class:`WrongSecret` unless ``passphrase`` opens this vault's passphrase slot
         (one derivation). Used to confirm sensitive actions in an already unlocked vault."""
-        vault = self._open()
-        kek = kdf.derive(passphrase, vault.header.salt, vault.header.kdf)
-        try:
-            opened = keyslots.open_with_kek(vault.header, kek)
-            if opened is None or opened.role is not keyslots.Role.PASSPHRASE:
-                raise WrongSecret()
-            opened.master_key.wipe()
-        finally:
-            kek.wipe()
+        store.check_secret(self._open().header, passphrase, keyslots.Role.PASSPHRASE)
 
-    def strengthen_kdf(self, passphrase: Secret, untrusted_code: str) -> kdf.KdfParams:
-        """Recalibrate Argon2id on this computer (never below the floor) with a new salt and
-        re-wrap both slots. Needs the passphrase and the recovery code: the recovery slot's key
-        depends on the parameters. Raises :class:`WrongSecret` / :class:`RecoveryCodeInvalid`."""
+    def strengthen_kdf(
+        self, passphrase: Secret, untrusted_code: str | None = None
+    ) -> kdf.KdfParams:
+        """Recalibrate Argon2id on this computer with a new salt for the passphrase slot — and
+        for the recovery slot too when the recovery code is given (without it that slot is kept
+        as it is). Never lowers any parameter and never goes below the floor. Returns the
+        passphrase slot's new parameters. Raises :class:`WrongSecret` /
+        :class:`RecoveryCodeInvalid`."""
         from defender_desk.vault import recovery
 
         vault = self._open()
-        code = recovery.to_secret(untrusted_code)  # the check digit first, instantly
-        self.check_passphrase(passphrase)
-        kek = kdf.derive(code, vault.header.salt, vault.header.kdf)
+        code = None if untrusted_code is None else recovery.to_secret(untrusted_code)
         try:
-            opened = keyslots.open_with_kek(vault.header, kek)
-            if opened is None or opened.role is not keyslots.Role.RECOVERY:
-                raise WrongSecret()
-            opened.master_key.wipe()
-        finally:
-            kek.wipe()
-        params = kdf.creation_params()
-        with code:
+            self.check_passphrase(passphrase)
+            if code is not None:
+                store.check_secret(vault.header, code, keyslots.Role.RECOVERY)
+            params = kdf.strengthened(vault.header.kdf)
             vault.strengthen(passphrase, code, params)
-        return params
+        finally:
+            if code is not None:
+                code.wipe()
+        return vault.header.kdf
 
     def rekey(
         self,
         passphrase: Secret,
         *,
-        new_recovery_code: bool = False,
+        new_recovery_code: bool = True,
+        recovery_code: str | None = None,
+        keep_old_card_days: int = 30,
         progress: Progress | None = None,
     ) -> rekey_mod.RekeyResult:
         """Rotate every key (see :mod:`defender_desk.vault.rekey`). The passphrase confirms it.
-        Returns the new recovery code when one was asked for (shown once, never stored)."""
+
+        A new recovery code is issued (returned once, never stored) unless ``recovery_code`` is
+        given: then that code is kept (it must be the current one). ``new_recovery_code=False``
+        without the code is refused — the app holds nothing that could keep the code without
+        it. Exports sent to her old card stay readable for ``keep_old_card_days`` days (0: not
+        at all)."""
+        if recovery_code is None and not new_recovery_code:
+            self.check_passphrase(passphrase)  # a wrong passphrase is said first
+            raise rekey_mod.keep_recovery_code_required()
+        if not 0 <= keep_old_card_days <= 3650:
+            raise InvalidInput(field="keep_old_card_days", reason=N_("out of range"))
+        now = self.clock()
+        until = now + timedelta(days=keep_old_card_days) if keep_old_card_days else None
         return rekey_mod.rekey(
-            self._open(), passphrase, new_recovery_code=new_recovery_code, progress=progress
+            self._open(),
+            passphrase,
+            recovery_code=recovery_code,
+            keep_old_card_until=until,
+            progress=progress,
+            now=self.clock,
         )
 
     def lock(self) -> None:
@@ -421,14 +433,20 @@ class Desk(AnalysisFacade, SharingFacade, EmergencyFacade, ObligationsFacade, Ph
         evidence = self.evidence.attach(evidence_id, incident_id)
         for iid in {before, incident_id} - {None}:
             assert iid is not None
-            self.records.reindex(iid)
+            self.reindex(iid)
         return evidence
 
     def delete_evidence(self, evidence_id: str) -> Evidence:
         evidence = self.evidence.delete(evidence_id)
         if evidence.incident_id is not None:
-            self.records.reindex(evidence.incident_id)
+            self.reindex(evidence.incident_id)
         return evidence
+
+    def reindex(self, incident_id: str) -> None:
+        """Rebuild one incident's search entry, in a (guarded) transaction of its own."""
+        records = self.records
+        with db.transaction(self._open().conn):
+            records.reindex(incident_id)
 
     def settings(self) -> settings_mod.Settings:
         return settings_mod.load(self.paths.settings_file)

@@ -113,6 +113,13 @@ class FolderProblem(DefenderDeskError):
     message = N_("the folder {path} cannot be used: {reason}")
 
 
+class VaultWiped(DefenderDeskError):
+    """A wipe of this vault has begun: nothing more is written to it (see ``wipeguard``)."""
+
+    message = N_("the vault was wiped; nothing was written to it")
+    exit_code = 5
+
+
 class VaultLocked(DefenderDeskError):
     message = N_("the vault is locked")
 

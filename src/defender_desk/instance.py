@@ -3,6 +3,9 @@
 An exclusive, non-blocking OS lock on ``vault.lock`` (``fcntl.flock`` on Linux and macOS,
 ``msvcrt.locking`` on Windows). The OS releases it when the process dies, so a killed process
 never leaves the vault locked. A second process gets :class:`VaultInUse` at once.
+
+While it is held, the vault folder is registered with :mod:`defender_desk.wipeguard`: from
+then on every write of this process into that folder is refused once a wipe has begun.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import sys
 from pathlib import Path
 from types import TracebackType
 
-from defender_desk import safewrite
+from defender_desk import safewrite, wipeguard
 from defender_desk.errors import VaultInUse
 
 
@@ -37,6 +40,7 @@ class InstanceLock:
             os.close(fd)
             raise VaultInUse() from None
         self._fd = fd
+        wipeguard.hold(self.path.parent)
         return self
 
     def release(self) -> None:
@@ -44,6 +48,7 @@ class InstanceLock:
             with contextlib.suppress(OSError):
                 os.close(self._fd)  # closing the descriptor releases the lock
             self._fd = None
+            wipeguard.let_go(self.path.parent)
 
     @property
     def held(self) -> bool:

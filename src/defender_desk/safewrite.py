@@ -6,8 +6,18 @@ atomic rename, ``fsync`` of the folder, and removal of the temporary file on any
 caller is told of success only once the data is durable. Nothing here ever writes plaintext
 record content: callers pass ciphertext, headers or settings.
 
-Fault injection in tests patches ``_os_write`` / ``_os_fsync`` (module attributes) to raise
-``OSError(ENOSPC)`` — the real code paths then run.
+**The system-call layer.** Every call that touches the disk goes through one of the module
+attributes ``_os_open``, ``_os_write``, ``_os_fsync``, ``_os_close``, ``_os_replace`` and
+``_os_unlink`` (nothing here calls ``os.write`` and the like directly). Tests replace them to
+inject faults (``ENOSPC``, ``EIO``: the real code paths then run) and to *record* the calls, so
+that durability and atomicity are observable: a test fails when the file's ``fsync`` before the
+rename, the rename itself (rather than a copy), or the folder's ``fsync`` after it goes missing
+(``tests/test_safewrite.py``, which also checks the same sequence with ``strace``).
+
+**After a wipe has begun** (:mod:`defender_desk.wipeguard`), a write into a vault folder this
+process locked is refused with :class:`~defender_desk.errors.VaultWiped`: before the temporary
+file is created, before each write into it, and — holding the wipe gate — right before the
+rename. The wipe's own writes (its signal, the reduced settings) pass ``unguarded=True``.
 """
 
 from __future__ import annotations
@@ -20,15 +30,21 @@ from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
 
+from defender_desk import wipeguard
+from defender_desk.devswitches import pause
 from defender_desk.errors import N_, FolderProblem, StorageError
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
 _TMP_PREFIX = ".dd-tmp-"
 
-# Indirections so tests can inject faults (ENOSPC, EIO) into the real code path.
+# The system-call layer (see the module docstring): tests inject faults and record calls here.
+_os_open = os.open
 _os_write = os.write
 _os_fsync = os.fsync
+_os_close = os.close
+_os_replace = os.replace
+_os_unlink = os.unlink
 
 
 def _reason(exc: OSError) -> str:
@@ -51,22 +67,27 @@ def fsync_dir(path: Path) -> None:
     """Make a rename or unlink in ``path`` durable (a no-op where folders cannot be opened)."""
     if os.name == "nt":  # Windows cannot open a directory for fsync; NTFS journals renames.
         return
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    fd = _os_open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
     try:
         _os_fsync(fd)
     finally:
-        os.close(fd)
+        _os_close(fd)
 
 
 def ensure_private_dir(path: Path) -> Path:
     """Create ``path`` (and parents) with mode 0700; tighten an existing folder to 0700.
 
-    Raises :class:`FolderProblem` when it cannot be created or is not a folder.
+    Raises :class:`FolderProblem` when it cannot be created or is not a folder, and
+    :class:`~defender_desk.errors.VaultWiped` inside a vault being wiped.
     """
     try:
         if path.exists() and not path.is_dir():
             raise FolderProblem(path=str(path), reason=N_("it is not a folder"))
-        path.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+        if path.is_dir():
+            wipeguard.check(path, is_dir=True)
+        else:
+            with wipeguard.writing(path, is_dir=True):
+                path.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
         if os.name != "nt":
             os.chmod(path, DIR_MODE)
     except OSError as exc:
@@ -89,18 +110,23 @@ class AtomicFile:
     Use as a context manager: leaving the block normally commits, an exception (or
     :meth:`discard`) removes the temporary file. ``write`` raises :class:`StorageError` at once
     on any error, so a stream producer (pyrage's ``encrypt_io``) stops early. With
-    ``overwrite=False`` the final rename refuses to replace an existing file.
+    ``overwrite=False`` the final rename refuses to replace an existing file. Inside a vault
+    folder being wiped, creating, writing and committing raise
+    :class:`~defender_desk.errors.VaultWiped` (``unguarded=True``: the wipe's own writes).
     """
 
-    def __init__(self, path: Path, *, overwrite: bool = True) -> None:
+    def __init__(self, path: Path, *, overwrite: bool = True, unguarded: bool = False) -> None:
         self.path = Path(path)
         self.overwrite = overwrite
+        self.unguarded = unguarded
         self._tmp = self.path.parent / f"{_TMP_PREFIX}{secrets.token_hex(8)}"
         self._fd: int | None = None
         self._done = False
         self.bytes_written = 0
+        if not unguarded:
+            wipeguard.check(self.path)
         try:
-            self._fd = os.open(
+            self._fd = _os_open(
                 self._tmp,
                 os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
                 FILE_MODE,
@@ -112,6 +138,12 @@ class AtomicFile:
     def write(self, data: bytes | bytearray | memoryview) -> int:
         if self._fd is None:
             raise ValueError("write to a closed AtomicFile")
+        if not self.unguarded:
+            try:
+                wipeguard.check(self.path)
+            except BaseException:
+                self.discard()
+                raise
         try:
             _write_all(self._fd, data)
         except OSError as exc:
@@ -150,15 +182,20 @@ class AtomicFile:
             raise ValueError("commit of a discarded AtomicFile")
         try:
             _os_fsync(fd)
-            os.close(fd)
+            _os_close(fd)
             self._fd = None
-            if not self.overwrite and self.path.exists():
-                raise OSError(errno.EEXIST, "exists")
-            os.replace(self._tmp, self.path)
-            self._done = True
+            pause(f"commit:{_label(self.path)}")
+            with contextlib.nullcontext() if self.unguarded else wipeguard.writing(self.path):
+                pause(f"gated:{_label(self.path)}")
+                if not self.overwrite and self.path.exists():
+                    raise OSError(errno.EEXIST, "exists")
+                _os_replace(self._tmp, self.path)
+                self._done = True
             fsync_dir(self.path.parent)
-        except OSError as exc:
+        except BaseException as exc:
             self.discard()
+            if not isinstance(exc, OSError):
+                raise
             if exc.errno == errno.EEXIST:
                 raise FolderProblem(
                     path=str(self.path), reason=N_("a file with that name already exists")
@@ -169,11 +206,11 @@ class AtomicFile:
         """Close and remove the temporary file; safe to call more than once."""
         if self._fd is not None:
             with contextlib.suppress(OSError):
-                os.close(self._fd)
+                _os_close(self._fd)
             self._fd = None
         if not self._done:
             with contextlib.suppress(FileNotFoundError):
-                self._tmp.unlink()
+                _os_unlink(self._tmp)
             self._done = True
 
     close = discard  # closing without commit keeps nothing
@@ -193,10 +230,32 @@ class AtomicFile:
             self.discard()
 
 
-def write_bytes(path: Path, data: bytes | bytearray, *, overwrite: bool = True) -> None:
-    """Atomically replace ``path`` with ``data`` (mode 0600). Raises :class:`StorageError`."""
-    with AtomicFile(path, overwrite=overwrite) as f:
+def _label(path: Path) -> str:
+    """The step name of a commit for :func:`defender_desk.devswitches.pause`."""
+    return "object" if path.parent.parent.name == "objects" else path.name
+
+
+def write_bytes(
+    path: Path, data: bytes | bytearray, *, overwrite: bool = True, unguarded: bool = False
+) -> None:
+    """Atomically replace ``path`` with ``data`` (mode 0600). Raises :class:`StorageError`
+    (and :class:`~defender_desk.errors.VaultWiped` inside a vault being wiped)."""
+    with AtomicFile(path, overwrite=overwrite, unguarded=unguarded) as f:
         f.write(data)
+
+
+def replace(src: Path, dst: Path) -> None:
+    """Rename ``src`` over ``dst`` in one folder, atomically and durably, as a guarded write
+    (a staged file becoming the vault's). Raises :class:`StorageError`."""
+    with wipeguard.writing(dst):
+        try:
+            _os_replace(src, dst)
+        except OSError as exc:
+            raise storage_error(dst, exc) from None
+    try:
+        fsync_dir(Path(dst).parent)
+    except OSError as exc:
+        raise storage_error(dst, exc) from None
 
 
 @contextlib.contextmanager
@@ -214,16 +273,19 @@ def atomic_stream(path: Path, *, overwrite: bool = False) -> Iterator[AtomicFile
 def create_lock_file(path: Path) -> int:
     """Open (creating, 0600) the empty lock file at ``path`` and return its descriptor."""
     try:
-        return os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0), FILE_MODE)
+        return _os_open(
+            path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | getattr(os, "O_BINARY", 0), FILE_MODE
+        )
     except OSError as exc:
         raise storage_error(path, exc) from None
 
 
 def overwrite_in_place(path: Path) -> bool:
     """Overwrite ``path`` in place with random bytes of its size, fsync it, unlink it, fsync the
-    folder (the crypto-erase of ``vault.key``). Returns False when there was no file."""
+    folder (the crypto-erase of ``vault.key``). Returns False when there was no file. Erasing is
+    never refused by the wipe guard. Does not follow a symbolic link (``O_NOFOLLOW``)."""
     try:
-        fd = os.open(path, os.O_WRONLY | getattr(os, "O_BINARY", 0))
+        fd = _os_open(path, os.O_WRONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOFOLLOW", 0))
     except FileNotFoundError:
         return False
     try:
@@ -231,8 +293,8 @@ def overwrite_in_place(path: Path) -> bool:
         _write_all(fd, secrets.token_bytes(max(size, 1)))
         _os_fsync(fd)
     finally:
-        os.close(fd)
-    path.unlink()
+        _os_close(fd)
+    _os_unlink(path)
     fsync_dir(path.parent)
     return True
 
@@ -244,7 +306,7 @@ def remove_stale_temps(folder: Path) -> int:
         for p in folder.iterdir():
             if p.name.startswith(_TMP_PREFIX):
                 with contextlib.suppress(OSError):
-                    p.unlink()
+                    _os_unlink(p)
                     count += 1
     return count
 
@@ -257,6 +319,7 @@ __all__ = [
     "fsync_dir",
     "overwrite_in_place",
     "remove_stale_temps",
+    "replace",
     "storage_error",
     "write_bytes",
 ]

@@ -75,8 +75,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from defender_desk import safewrite
+from defender_desk import safewrite, wipeguard
 from defender_desk import settings as settings_mod
+from defender_desk.devswitches import pause
 from defender_desk.errors import N_, DefenderDeskError, VaultInUse
 from defender_desk.instance import InstanceLock
 from defender_desk.paths import VaultPaths
@@ -95,6 +96,7 @@ HEADER_COPIES = "header_copies"
 DATABASE = "database"
 EVIDENCE = "evidence"
 TEMP_FILES = "temp_files"
+OTHER_FILES = "other_files"
 SETTINGS = "settings"
 CLIPBOARD = "clipboard"
 OWN_VAULT = "own_vault"
@@ -113,8 +115,8 @@ DEJA_DUP_IGNORE = ".deja-dup-ignore"
 MARKERS = (CACHEDIR_TAG, DEJA_DUP_IGNORE)
 _CACHEDIR_TAG_TEXT = (
     CACHEDIR_SIGNATURE + b"\n"
-    b"# This folder is NOT a cache: do not delete it. It is tagged so that backup tools which\n"
-    b"# honour CACHEDIR.TAG skip it (it is backed up separately, encrypted).\n"
+    b"# This folder is not a cache: do not delete it. The tag asks backup tools that honour\n"
+    b"# CACHEDIR.TAG to skip this folder.\n"
     b"# For information about cache directory tags, see https://bford.info/cachedir/\n"
 )
 
@@ -125,6 +127,7 @@ _ITEM_NAMES: dict[str, str] = {
     DATABASE: N_("the database"),
     EVIDENCE: N_("the evidence files"),
     TEMP_FILES: N_("temporary files"),
+    OTHER_FILES: N_("other files in the vault folder"),
     SETTINGS: N_("the settings"),
     CLIPBOARD: N_("the clipboard"),
     OWN_VAULT: N_("the vault open in this window"),
@@ -177,7 +180,9 @@ class WipeReport:
     erased: list[Erased] = field(default_factory=list)
     not_erased: list[NotErased] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)
-    other_instance: bool = False
+    other_instance: bool = False  # another process held the instance lock during the wipe
+    other_closed: bool = False  # ... and released it (closed the vault) before the report
+    gate_held: bool = False  # a writer kept the wipe gate longer than wipeguard.GATE_WAIT_S
     signal_pending: bool = False
     key_rewrites: int = 0
     left_alone: int = 0
@@ -251,6 +256,16 @@ class WipeReport:
                     ),
                 )
             )
+        if self.other_instance and self.other_closed:
+            lines.append(
+                Line(
+                    "other_closed",
+                    N_(
+                        "another Defender Desk window or process had the vault open; it closed"
+                        " the vault, and the erasure was finished"
+                    ),
+                )
+            )
         if self.found:
             lines.append(
                 Line(
@@ -292,13 +307,25 @@ class WipeReport:
                         {"what": _ITEM_NAMES[n.item], "count": n.files, "reason": n.reason},
                     )
                 )
-        if self.other_instance and self.found:
+        if self.gate_held and self.found:
+            lines.append(
+                Line(
+                    "gate_held",
+                    N_(
+                        "a Defender Desk process was in the middle of a write and did not finish"
+                        " it within seconds (it may be stopped); a key file it writes later is"
+                        " not erased until the next start"
+                    ),
+                )
+            )
+        if self.other_instance and not self.other_closed and self.found:
             lines.append(
                 Line(
                     "other_instance",
                     N_(
-                        "another Defender Desk window or process had the vault open: it was"
-                        " told to drop its keys, stop and finish the erasure"
+                        "another Defender Desk window or process still has the vault open: it"
+                        " is refused every further write to this vault, and the remaining files"
+                        " are removed when it closes the vault or at the next start"
                     ),
                 )
             )
@@ -307,17 +334,6 @@ class WipeReport:
                 Line(
                     "signal_pending",
                     N_("the erasure will be finished the next time Defender Desk starts"),
-                )
-            )
-        if self.left_alone:
-            lines.append(
-                Line(
-                    "left_alone",
-                    N_(
-                        "files in the folder that Defender Desk did not make were left alone:"
-                        " {count}"
-                    ),
-                    {"count": self.left_alone},
                 )
             )
         return lines
@@ -378,6 +394,8 @@ class WipeReport:
             "not_erased": [vars(n) for n in self.not_erased],
             "kept": list(self.kept),
             "other_instance": self.other_instance,
+            "other_closed": self.other_closed,
+            "gate_held": self.gate_held,
             "signal_pending": self.signal_pending,
             "key_rewrites": self.key_rewrites,
             "left_alone": self.left_alone,
@@ -415,7 +433,10 @@ def _erased_line(e: Erased, report: WipeReport) -> Line:
     if e.item == HEADER_COPIES:
         return Line(
             "header_copies",
-            N_("unfinished copies of vault.key: overwritten and removed the same way ({count})"),
+            N_(
+                "other files that held a wrapped key (unfinished copies of vault.key): overwritten"
+                " and removed the same way ({count})"
+            ),
             {"count": e.files},
         )
     if e.item == DATABASE:
@@ -438,6 +459,15 @@ def _erased_line(e: Erased, report: WipeReport) -> Line:
         return Line(
             "temp_files",
             N_("unfinished temporary files: deleted ({count})"),
+            {"count": e.files},
+        )
+    if e.item == OTHER_FILES:
+        return Line(
+            "other_files",
+            N_(
+                "other files in the vault folder (left by an interrupted key rotation, or put"
+                " there by hand): deleted ({count})"
+            ),
             {"count": e.files},
         )
     if e.item == SETTINGS:
@@ -575,6 +605,8 @@ def wipe(
     clear_clipboard: Callable[[], None] | None = None,
     drop_keys: Callable[[], None] | None = None,
     triggered_at: float | None = None,
+    settle_s: float = 0.0,
+    gate_wait_s: float = wipeguard.GATE_WAIT_S,
 ) -> WipeReport:
     """Erase the vault in ``paths`` now. Never raises for a file that cannot be erased: the
     report says what was and was not done. Needs no passphrase; works locked or unlocked and
@@ -582,10 +614,15 @@ def wipe(
 
     ``clock`` (monotonic seconds; default :func:`time.perf_counter`) times the steps from
     ``triggered_at`` (default: the call). ``drop_keys`` is called right after ``vault.key`` is
-    erased and the signal raised: the caller's own open vault closes and wipes its keys there.
-    ``clear_clipboard`` is called then too.
+    erased, the database unlinked and the signal raised: the caller's own open vault closes and
+    wipes its keys there. ``clear_clipboard`` is called then too. ``settle_s``: when another
+    process has the vault open, how long to wait for it to close the vault before reporting
+    (the command line waits a few seconds; the desktop does not). ``gate_wait_s``: how long to
+    wait for a writer to leave the wipe gate before raising the signal anyway (reported).
     """
-    return _Wipe(paths, clock or time.perf_counter, triggered_at).run(drop_keys, clear_clipboard)
+    return _Wipe(paths, clock or time.perf_counter, triggered_at, gate_wait_s).run(
+        drop_keys, clear_clipboard, settle_s
+    )
 
 
 def finish_pending_wipe(paths: VaultPaths, *, clock: Clock | None = None) -> WipeReport | None:
@@ -637,9 +674,37 @@ def _unlink(path: Path) -> int:
     return size
 
 
+def _starts_with_magic(path: Path) -> bool:
+    """Whether ``path`` is a regular file that begins like a key file (a copy of vault.key)."""
+    try:
+        fd = os.open(
+            path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+        )
+    except OSError:
+        return False
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return False
+        return os.read(fd, len(_KEY_MAGIC)) == _KEY_MAGIC
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+
+
+_KEY_MAGIC = b"DDVAULT\x00"  # keyslots.MAGIC (not imported: the wipe must not need the vault code)
+
+
 class _Wipe:
-    def __init__(self, paths: VaultPaths, clock: Clock, triggered_at: float | None) -> None:
+    def __init__(
+        self,
+        paths: VaultPaths,
+        clock: Clock,
+        triggered_at: float | None,
+        gate_wait_s: float = wipeguard.GATE_WAIT_S,
+    ) -> None:
         self.paths = paths
+        self.gate_wait_s = gate_wait_s
         self.clock = clock
         self.t0 = clock() if triggered_at is None else triggered_at
         self.report = WipeReport(root=str(paths.root), platform=sys.platform)
@@ -650,35 +715,42 @@ class _Wipe:
         self,
         drop_keys: Callable[[], None] | None,
         clear_clipboard: Callable[[], None] | None,
+        settle_s: float = 0.0,
     ) -> WipeReport:
         r = self.report
         root = self.paths.root
         if root.is_dir():
-            # 1. Crypto-erase.
+            # 1. Crypto-erase: every file that may wrap the master key, in place.
             self._erase_key_material()
             if r.key_found and not self._key_failed:
                 r.key_erased_after_s = self.clock() - self.t0
-            # 2. Tell a running instance.
+            # 2. Unlink the database files, so SQLite never checkpoints into them again.
+            self._delete_database()
+            # 3. The tombstone, under the wipe gate: from here on no Defender Desk process
+            #    writes a file of this vault (wipeguard).
             self._raise_signal()
-        # 3. This process: its own keys, the clipboard (also when there is no folder any more).
+        # 4. This process: its own keys, the clipboard (also when there is no folder any more).
         self._call(drop_keys, OWN_VAULT)
         self._call(clear_clipboard, CLIPBOARD)
         if root.is_dir():
-            # 4. Everything else.
-            lock = self._probe_lock()
-            self._delete_database()
-            self._delete_objects()
-            self._delete_temps()
-            self._reset_settings()
-            # A header write racing with us may have renamed a new vault.key into place.
+            # 5. A header write that was past the gate before the tombstone renamed a new
+            #    vault.key into place: erase it too. Then everything else, whatever its name.
             found_before = r.key_found
             self._erase_key_material(again=True)
             if not found_before and r.key_found and not self._key_failed:
                 r.key_erased_after_s = self.clock() - self.t0
+            lock = self._probe_lock()
+            self._delete_database()
+            self._delete_objects()
+            self._delete_rest()
+            self._reset_settings()
             with contextlib.suppress(OSError):
                 safewrite.fsync_dir(root)
-            # 5. Clean up the signal, or leave it for the process that has the vault open.
+            # 6. Clean up the signal, or leave it for the process that has the vault open.
             self._finish(lock)
+            if lock is None and r.other_instance and settle_s > 0:
+                self._settle(settle_s)
+        wipeguard.mark_wiped(root)
         r.key_erased = r.key_found and not self._key_failed
         r.all_deleted_after_s = self.clock() - self.t0
         r.filesystem = filesystem_type(root)
@@ -687,8 +759,24 @@ class _Wipe:
         return r
 
     # -- 1. key material ----------------------------------------------------------------------
+    def _key_bearing(self) -> list[Path]:
+        """Files in the vault folder that may wrap the master key, other than vault.key: the
+        staged key of a key rotation, unfinished header writes, any copy of a key file."""
+        try:
+            entries = sorted(self.paths.root.iterdir())
+        except OSError:
+            return []
+        out = []
+        for p in entries:
+            if p == self.paths.key_file or p in self._failed:
+                continue
+            if p.name.startswith(("vault.key", _TMP_PREFIX)) or _starts_with_magic(p):
+                if not p.is_dir() or p.is_symlink():
+                    out.append(p)
+        return out
+
     def _erase_key_material(self, *, again: bool = False) -> None:
-        """Overwrite ``vault.key`` and any unfinished header copies in place, then remove them."""
+        """Overwrite ``vault.key`` and every other key-bearing file in place, then remove them."""
         r = self.report
         key = self.paths.key_file
         # (A vault.key that could not be erased the first time is not tried twice.)
@@ -708,20 +796,24 @@ class _Wipe:
                 self._key_failed = True
                 r.not_erased.insert(0, NotErased(KEY_FILE, reason, 1, num))
         copies = _Tally()
-        for tmp in self._root_temps():
-            if tmp in self._failed:
-                continue
-            ok, (reason, num) = self._overwrite(tmp)
+        for other in self._key_bearing():
+            ok, (reason, num) = self._overwrite(other)
             if ok:
                 copies.files += 1
             else:
-                self._failed.add(tmp)
+                self._failed.add(other)
                 r.not_erased.append(NotErased(HEADER_COPIES, reason, 1, num))
         if copies.files:
             self._add_erased(HEADER_COPIES, OVERWRITTEN, copies.files, 0)
 
     def _overwrite(self, path: Path) -> tuple[bool, tuple[str, int | None]]:
         """Crypto-erase one file through safewrite. True when it was overwritten and removed."""
+        if path.is_symlink():  # a link is not followed: removing the name is the erasure
+            try:
+                os.unlink(path)
+                return True, ("", None)
+            except OSError as exc:
+                return False, _reason(path, exc)
         try:
             safewrite.overwrite_in_place(path)
             return True, ("", None)
@@ -743,22 +835,20 @@ class _Wipe:
             os.unlink(path)
         return False, _reason(path, error)
 
-    def _root_temps(self) -> list[Path]:
-        try:
-            return sorted(p for p in self.paths.root.iterdir() if p.name.startswith(_TMP_PREFIX))
-        except OSError:
-            return []
-
-    # -- 2. the signal ------------------------------------------------------------------------
+    # -- 3. the signal ------------------------------------------------------------------------
     def _raise_signal(self) -> None:
-        try:
-            if not wipe_requested(self.paths):
-                safewrite.write_bytes(self.paths.wipe_signal, b"")
-        except DefenderDeskError as exc:
-            reason = str(exc.fields.get("reason", N_("input/output error")))
-            self.report.not_erased.append(NotErased(SIGNAL, reason, 0, exc.fields.get("errno")))
+        pause("wipe.signal")
+        with wipeguard.closing(self.paths.root, self.gate_wait_s) as got:
+            if not got:
+                self.report.gate_held = True
+            try:
+                if not wipe_requested(self.paths):
+                    safewrite.write_bytes(self.paths.wipe_signal, b"", unguarded=True)
+            except DefenderDeskError as exc:
+                reason = str(exc.fields.get("reason", N_("input/output error")))
+                self.report.not_erased.append(NotErased(SIGNAL, reason, 0, exc.fields.get("errno")))
 
-    # -- 3. callbacks -------------------------------------------------------------------------
+    # -- 4. callbacks -------------------------------------------------------------------------
     def _call(self, fn: Callable[[], None] | None, item: str) -> None:
         if fn is None:
             return
@@ -769,14 +859,14 @@ class _Wipe:
         else:
             self.report.erased.append(Erased(item, CLEARED))
 
-    # -- 4. the rest --------------------------------------------------------------------------
+    # -- 5. the rest --------------------------------------------------------------------------
     def _probe_lock(self) -> InstanceLock | None:
         """The instance lock if nobody else holds it (so we finish everything ourselves)."""
         lock = InstanceLock(self.paths.lock_file)
         try:
             return lock.acquire()
         except DefenderDeskError as exc:
-            self.report.other_instance = isinstance(exc, VaultInUse)
+            self.report.other_instance = self.report.other_instance or isinstance(exc, VaultInUse)
             return None
 
     def _delete_database(self) -> None:
@@ -789,7 +879,9 @@ class _Wipe:
             except FileNotFoundError:
                 pass
             except OSError as exc:
-                tally.fail(p, exc)
+                if p not in self._failed:
+                    self._failed.add(p)
+                    tally.fail(p, exc)
         self._record(DATABASE, DELETED, tally)
 
     def _delete_objects(self) -> None:
@@ -808,11 +900,30 @@ class _Wipe:
                 _remove_tree(top, tally)
         self._record(EVIDENCE, DELETED, tally)
 
-    def _delete_temps(self) -> None:
-        # Root temporaries were overwritten in step 1; one may have appeared since.
-        tally = _Tally()
-        for p in self._root_temps():
-            if p in self._failed:
+    def _kept_names(self) -> set[str]:
+        return {
+            self.paths.settings_file.name,
+            self.paths.lock_file.name,
+            self.paths.wipe_signal.name,
+            *MARKERS,
+        }
+
+    def _delete_rest(self) -> None:
+        """Every other file and folder in the vault folder, whatever its name: unfinished
+        temporary files, what an interrupted key rotation left (``vault.db.next``,
+        ``rekey.commit``), and anything else. The folder belongs to the vault alone."""
+        temps, others = _Tally(), _Tally()
+        kept = self._kept_names()
+        try:
+            entries = sorted(self.paths.root.iterdir())
+        except OSError:
+            entries = []
+        for p in entries:
+            if p.name in kept or p in self._failed:
+                continue
+            tally = temps if p.name.startswith(_TMP_PREFIX) else others
+            if p.is_dir() and not p.is_symlink():
+                _remove_tree(p, tally)
                 continue
             try:
                 tally.bytes += _unlink(p)
@@ -820,8 +931,10 @@ class _Wipe:
             except FileNotFoundError:
                 pass
             except OSError as exc:
+                self._failed.add(p)
                 tally.fail(p, exc)
-        self._record(TEMP_FILES, DELETED, tally)
+        self._record(TEMP_FILES, DELETED, temps)
+        self._record(OTHER_FILES, DELETED, others)
 
     def _reset_settings(self) -> None:
         path = self.paths.settings_file
@@ -848,7 +961,7 @@ class _Wipe:
             if parsed == keep:
                 return  # already reduced by an earlier wipe
             data = json.dumps(keep, indent=2, sort_keys=True).encode("utf-8")
-            safewrite.write_bytes(path, data)
+            safewrite.write_bytes(path, data, unguarded=True)
             self._add_erased(SETTINGS, RESET, 1, len(raw))
         except FileNotFoundError:
             return
@@ -887,21 +1000,38 @@ class _Wipe:
             finally:
                 lock.release()
             r.signal_pending = wipe_requested(self.paths)
-        known = {
-            self.paths.settings_file.name,
-            self.paths.lock_file.name,
-            self.paths.wipe_signal.name,
-            *MARKERS,
-        }
         try:
-            left = [p for p in root.iterdir() if p.name not in known]
+            left = [p for p in root.iterdir() if p.name not in self._kept_names()]
         except OSError:
             left = []
-        r.left_alone = len(left)
+        r.left_alone = len(left)  # what could not be deleted (each reported under not_erased)
         if lock is not None:
             with contextlib.suppress(OSError):
                 root.rmdir()  # only succeeds when nothing at all is left
                 safewrite.fsync_dir(root.parent)
+
+    def _settle(self, settle_s: float) -> None:
+        """Wait up to ``settle_s`` for the process that has the vault open to close it; then
+        finish the erasure (or see that it finished it itself)."""
+        r = self.report
+        deadline = time.monotonic() + settle_s
+        while time.monotonic() < deadline:
+            if not wipe_requested(self.paths):  # it closed the vault and finished the wipe
+                r.other_closed, r.signal_pending = True, False
+                return
+            lock = InstanceLock(self.paths.lock_file)
+            try:
+                lock.acquire()
+            except DefenderDeskError:
+                time.sleep(0.05)
+                continue
+            self._erase_key_material(again=True)
+            self._delete_database()
+            self._delete_objects()
+            self._delete_rest()
+            self._finish(lock)
+            r.other_closed = True
+            return
 
     # -- helpers ------------------------------------------------------------------------------
     def _record(self, item: str, how: str, tally: _Tally) -> None:

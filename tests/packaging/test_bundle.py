@@ -1,6 +1,6 @@
 """Smoke test of the built bundle (``--run-bundle``): the release tarball, unpacked, run with a
-clean environment (``env -i`` with PATH=/usr/bin:/bin, HOME, QT_QPA_PLATFORM=offscreen and the
-suite's cheap-KDF switch) and real peers (age, pdftotext).
+clean environment (``env -i`` with PATH=/usr/bin:/bin, HOME, QT_QPA_PLATFORM=offscreen — and the
+suite's cheap-KDF switch, which the bundle must ignore) and real peers (age, pdftotext).
 
 - The bundled CLI creates a vault, adds a contact and an incident, and writes an export that
   ``age -d`` opens; the report inside is a PDF whose Kazakh text pdftotext reads back.
@@ -135,6 +135,13 @@ def test_cli_vault_incident_export_opens_with_age(bundle: Bundle, tmp_path: Path
     r = run_cli(bundle, home, vault, ["init", "--json"], [PASS])
     assert r.returncode == 0, r.stderr
     assert len(json.loads(r.stdout)["recovery_code"].replace("-", "")) == 32
+    # The test-only cheap key derivation is switched on in the environment: the bundle
+    # ignores it (issue 12, item 8) and calibrates real parameters, never below the floor.
+    r = run_cli(bundle, home, vault, ["status", "--json"], [PASS])
+    assert r.returncode == 0, r.stderr
+    kdf = json.loads(r.stdout)["kdf"]
+    assert not kdf["below_floor"] and kdf["memory_kib"] >= 64 * 1024, kdf
+    assert "weaker than the recommended minimum" not in r.stderr
 
     key = tmp_path / "lawyer.key"
     subprocess.run([age_keygen, "-o", str(key)], check=True, capture_output=True)

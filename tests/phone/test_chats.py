@@ -340,3 +340,17 @@ def test_migration_0009_phone(tmp_path):
     assert db.schema_version(raw) == 9
     assert db.migrate(raw) == db.latest_version()
     raw.close()
+
+
+def test_a_fifo_is_refused_without_blocking_and_nothing_is_kept(desk, tmp_path):
+    """A named pipe given as a chat export (or as a Telegram media file) is never opened for
+    reading: opening it would block the program forever."""
+    from defender_desk.vault.evidence import EvidenceFileProblem
+
+    fifo = tmp_path / "chat.txt"
+    os.mkfifo(fifo)
+    before = state(desk)
+    with pytest.raises(EvidenceFileProblem) as info:
+        desk.import_chat(fifo)
+    assert "regular file" in info.value.fields["reason"]
+    assert state(desk) == before and objects(desk) == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import errno
 import hashlib
 import os
@@ -127,7 +128,8 @@ def test_undecodable_name_is_kept_readable(desk, inc, tmp_path):
     with open(raw_name, "wb") as f:
         f.write(b"jpeg")
     ev = desk.add_evidence(inc.id, tmp_path / os.fsdecode(b"\xff\xfe-photo.jpg"))
-    assert ev.original_name == "\ufffd\ufffd-photo.jpg"
+    assert ev.original_name == "\\xff\\xfe-photo.jpg"  # visible, not "��"
+    assert base64.b64decode(ev.original_name_bytes) == b"\xff\xfe-photo.jpg"  # exact
     assert desk.read_evidence(ev.id) == b"jpeg"
 
 

@@ -1,9 +1,8 @@
-"""Fixtures for the sharing tests: desks with the sharing facade, the CLI with the sharing
-commands, age identity files.
+"""Fixtures for the sharing tests: desks, the real CLI, age identity files.
 
-Until ``app.Desk`` includes ``SharingFacade`` and ``cli.COMMAND_MODULES`` includes
-``sharing_cmds.register`` (the integrator's wiring), the CLI is started through a tiny launcher
-that adds exactly that wiring; once it is in place, the plain ``python -m defender_desk`` runs.
+``app.Desk`` includes the sharing facade and the CLI registers the sharing commands: the tests
+run the plain ``python -m defender_desk`` and fail (they do not work around it) if that wiring
+is ever lost.
 """
 
 from __future__ import annotations
@@ -19,36 +18,9 @@ import pytest
 
 from defender_desk.app import Desk
 from defender_desk.secret import Secret
-from defender_desk.sharing.facade import SharingFacade
 from tests.conftest import PASS, Result
 
-if issubclass(Desk, SharingFacade):
-    SDesk: Any = Desk
-else:  # the integrator has not wired the mixin into Desk yet
-
-    class SDesk(SharingFacade, Desk):  # type: ignore[no-redef]
-        pass
-
-
-def _wired() -> bool:
-    import defender_desk.cli as cli_mod
-    from defender_desk.cli import sharing_cmds
-
-    return issubclass(Desk, SharingFacade) and sharing_cmds.register in cli_mod.COMMAND_MODULES
-
-
-_LAUNCHER = """
-import sys
-import defender_desk.app as app
-from defender_desk.sharing.facade import SharingFacade
-if not issubclass(app.Desk, SharingFacade):
-    app.Desk = type("Desk", (SharingFacade, app.Desk), {})
-import defender_desk.cli as cli
-from defender_desk.cli import sharing_cmds
-if sharing_cmds.register not in cli.COMMAND_MODULES:
-    cli.COMMAND_MODULES.append(sharing_cmds.register)
-sys.exit(cli.main())
-"""
+SDesk: Any = Desk
 
 
 def run_cli(
@@ -64,9 +36,7 @@ def run_cli(
     read_fd, write_fd = os.pipe()
     os.write(write_fd, "".join(s + "\n" for s in secrets).encode("utf-8"))
     os.close(write_fd)
-    argv = (
-        [sys.executable, "-m", "defender_desk"] if _wired() else [sys.executable, "-c", _LAUNCHER]
-    )
+    argv = [sys.executable, "-m", "defender_desk"]
     if vault is not None:
         argv += ["--vault-dir", str(vault)]
     if lang:

@@ -46,8 +46,7 @@ def snapshot(desk: Any) -> dict[str, Any]:
         "export_log": conn.execute("SELECT * FROM export_log ORDER BY export_id").fetchall(),
         "search": [i.id for i in desk.list_incidents(_query("участковый"))],
     }
-    if hasattr(desk, "list_obligations"):
-        snap["obligations"] = [o.model_dump(mode="json") for o in desk.list_obligations()]
+    snap["obligations"] = [o.model_dump(mode="json") for o in desk.list_obligations()]
     return snap
 
 
@@ -61,17 +60,16 @@ def filled(her: Any, lawyer: Any, tmp_path: Path) -> None:
     contact = introduce(her, lawyer)
     add_record(her, tmp_path / "src", sizes=(1, 65_536, 300_001))
     add_record(her, tmp_path / "src2", sizes=(5,), title="Второй")
-    if hasattr(her, "add_obligation"):
-        her.add_obligation(
-            {
-                "kind": "probation",
-                "title": "Пробация",
-                "start": "2024-06-26",
-                "until": "2027-06-25",
-                "body": {"name": "Служба пробации", "officer": "инспектор Б."},
-                "conditions": ["являться на отметку"],
-            }
-        )
+    her.add_obligation(
+        {
+            "kind": "probation",
+            "title": "Пробация",
+            "start": "2024-06-26",
+            "until": "2027-06-25",
+            "body": {"name": "Служба пробации", "officer": "инспектор Б."},
+            "conditions": ["являться на отметку"],
+        }
+    )
     her.export([contact.id], output=tmp_path)
 
 

@@ -170,8 +170,6 @@ def test_without_evidence_keeps_the_list_but_not_the_files(her, lawyer, tmp_path
 
 
 def test_obligations_in_and_out(her, lawyer, tmp_path):
-    if not hasattr(her, "add_obligation"):
-        pytest.skip("no obligations facade")
     contact = introduce(her, lawyer)
     her.add_obligation(
         {

@@ -30,6 +30,7 @@ from defender_desk.errors import (
 from defender_desk.secret import Secret
 from defender_desk.vault import kdf, keyslots
 from tests.conftest import PASS
+from tests.vault.headers import reseal, role_positions, slot_at, with_generation
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -104,13 +105,56 @@ def test_damaged_key_file(cli, made_vault, mutate, expected):
     assert expected in r.err
 
 
+def test_a_corrupted_key_file_is_told_apart_from_a_wrong_passphrase(cli, made_vault):
+    """A flipped bit (a failing disk, a bad copy) is caught by the header's checksum before any
+    derivation: "damaged", exit 5 — not "wrong passphrase", which would send her guessing."""
+    vault, _ = made_vault
+    key = vault / "vault.key"
+    good = key.read_bytes()
+    for at in (9, 20, 30, slot_at(1) + 40, slot_at(3) + 100, len(good) - 1):
+        raw = bytearray(good)
+        raw[at] ^= 0x10
+        key.write_bytes(bytes(raw))
+        with pytest.raises(VaultDamaged) as info:
+            Desk(vault).unlock(Secret.from_text(PASS))
+        assert info.value.fields["what"] == "the key file is corrupted: its checksum does not match"
+    r = cli(vault, ["status"], [PASS])
+    assert r.code == 5 and "checksum does not match" in r.err
+    key.write_bytes(good)
+    r = cli(vault, ["status"], ["not the passphrase"])
+    assert r.code == 3 and "wrong passphrase" in r.err
+
+
 def test_header_field_edit_fails_authentication(made_vault):
+    """A deliberate edit, with the checksum recomputed (anyone can), fails like a wrong
+    passphrase: the checksum tells accidents apart, not attacks."""
     vault, _ = made_vault
     key = vault / "vault.key"
     raw = bytearray(key.read_bytes())
-    raw[len(keyslots.MAGIC) + 2 + 1 + 12 + 3] ^= 1  # a byte of the salt
-    key.write_bytes(bytes(raw))
+    at = slot_at(role_positions(bytes(raw))[keyslots.Role.PASSPHRASE])
+    raw[at + 14 + 3] ^= 1  # a byte of the passphrase slot's salt
+    key.write_bytes(reseal(raw))
     with pytest.raises(WrongSecret):
+        Desk(vault).unlock(Secret.from_text(PASS))
+
+
+def test_old_header_with_its_generation_raised_does_not_open(cli, made_vault):
+    """The attack on the header's associated data: after a passphrase change, an old copy of
+    vault.key with its generation field raised to pass the rollback check, and the old
+    passphrase (coerced) — must not open."""
+    vault, _ = made_vault
+    old = (vault / "vault.key").read_bytes()
+    assert cli(vault, ["passwd"], [PASS, "the new one"]).code == 0
+    current = keyslots.parse((vault / "vault.key").read_bytes()).generation
+    assert keyslots.parse(old).generation < current
+    forged = with_generation(old, current)
+    (vault / "vault.key").write_bytes(forged)
+    with pytest.raises(WrongSecret):
+        Desk(vault).unlock(Secret.from_text(PASS))
+    r = cli(vault, ["status"], [PASS])
+    assert r.code == 3, r.err
+    (vault / "vault.key").write_bytes(old)  # without the raise it is a rollback
+    with pytest.raises(HeaderRolledBack):
         Desk(vault).unlock(Secret.from_text(PASS))
 
 
@@ -119,7 +163,7 @@ def test_newer_format_version(cli, made_vault):
     key = vault / "vault.key"
     raw = bytearray(key.read_bytes())
     raw[8:10] = (keyslots.VERSION + 1).to_bytes(2, "big")
-    key.write_bytes(bytes(raw))
+    key.write_bytes(reseal(raw))
     r = cli(vault, ["status"], [PASS])
     assert r.code == 5
     assert "newer Defender Desk" in r.err

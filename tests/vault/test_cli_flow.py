@@ -21,7 +21,7 @@ def test_init_status_passwd_recover(cli, made_vault):
     assert r.code == 0, r.err
     status = json.loads(r.out)
     assert status["path"] == str(vault)
-    assert status["format_version"] == 1
+    assert status["format_version"] == keyslots.VERSION == 2
     assert status["kdf"]["algorithm"] == "argon2id"
     assert status["header_generation"] == 1
     assert "weaker than the recommended minimum" in r.err  # cheap test KDF warns on every unlock

@@ -27,7 +27,7 @@ from defender_desk.cli import (
     vault_cmds,
     wipe_cmds,
 )
-from defender_desk.errors import DefenderDeskError
+from defender_desk.errors import DefenderDeskError, VaultWiped
 from defender_desk.i18n import _
 
 # Each module exposes register(subparsers); order is the order in --help.
@@ -71,6 +71,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(args_list)
     try:
         code = int(args.func(args) or 0)
+    except VaultWiped as exc:
+        common.print_error(i18n.describe_error(exc))
+        # This command has closed the vault by now: finish the erasure that stopped it.
+        from defender_desk import wipe
+        from defender_desk.paths import VaultPaths, resolve_vault_dir
+
+        try:
+            wipe.finish_pending_wipe(VaultPaths(resolve_vault_dir(args.vault_dir)))
+        except Exception:  # noqa: BLE001, S110 - the next start finishes it otherwise
+            pass
+        return exc.exit_code
     except DefenderDeskError as exc:
         common.print_error(i18n.describe_error(exc))
         return exc.exit_code

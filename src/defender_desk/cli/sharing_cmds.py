@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,8 @@ from defender_desk.cli.common import Secrets, desk_for, print_error, print_json,
 from defender_desk.cli.vault_cmds import unlock
 from defender_desk.domain.dates import parse_when
 from defender_desk.errors import N_
-from defender_desk.i18n import LANGUAGES, _, get_language
+from defender_desk.i18n import LANGUAGES, _, get_language, ngettext
+from defender_desk.sharing.backup import BackupInfo
 from defender_desk.sharing.contacts import ROLE_LABELS, Contact, ContactRole
 from defender_desk.sharing.export import ExportSelection
 from defender_desk.sharing.facade import SharingFacade
@@ -38,6 +40,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("me", help=_("show your card and its verification code"))
     p.add_argument("--json", action="store_true", help=_("print the result as JSON"))
     p.add_argument("--qr", metavar="FILE.png", help=_("also write the card as a QR code image"))
+    p.add_argument(
+        "--old-card-until",
+        metavar="DATE",
+        help=_(
+            "after a key rotation: exports sent to your old card can be opened until the end of"
+            " DATE (YYYY-MM-DD); 'now' deletes the old card's key now"
+        ),
+    )
     p.set_defaults(func=cmd_me)
 
     contact = sub.add_parser("contact", help=_("trusted contacts you share exports with"))
@@ -109,16 +119,44 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help=_("build a new vault in an empty folder from a backup and the recovery code"),
     )
     p.add_argument("file", metavar="FILE")
+    p.add_argument(
+        "--made-before",
+        metavar="DATE",
+        help=_(
+            "refuse a backup made on or after DATE (YYYY-MM-DD, or YYYY-MM-DDTHH:MM; your local"
+            " time), for example the day of a search"
+        ),
+    )
     p.set_defaults(func=cmd_restore)
 
 
 # -- me --------------------------------------------------------------------------------------
 
 
+def _end_of_day(text: str) -> datetime | None:
+    from datetime import timedelta
+
+    from defender_desk.errors import UsageError
+
+    if text.strip().lower() == "now":
+        return None
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(
+            detail=N_("--old-card-until needs a date like 2026-03-14, or 'now'")
+        ) from None
+    return datetime.combine(day + timedelta(days=1), time()).astimezone()
+
+
 def cmd_me(args: argparse.Namespace) -> int:
+    until = _end_of_day(args.old_card_until) if args.old_card_until else None
     with unlock(args) as desk:
         assert isinstance(desk, SharingFacade)
+        if args.old_card_until:
+            desk.keep_previous_cards_until(until)
         card = desk.me()
+        previous = desk.previous_cards()
     if args.qr:
         safewrite.write_bytes(Path(args.qr), card.qr_png())
     if args.json:
@@ -131,6 +169,14 @@ def cmd_me(args: argparse.Namespace) -> int:
     say(_("Your verification code — read it aloud when you meet, to compare:"))
     say("")
     say("    " + card.verification_code)
+    for old in previous:
+        say("")
+        say(
+            _("Exports sent to your old card {recipient} can be opened until {date}.").format(
+                recipient=old.age_recipient,
+                date=old.until.astimezone().isoformat(sep=" ", timespec="minutes"),
+            )
+        )
     return 0
 
 
@@ -307,19 +353,90 @@ def cmd_backup(args: argparse.Namespace) -> int:
     return 0
 
 
+def _made_before(text: str) -> datetime:
+    """``YYYY-MM-DD`` (the start of that day) or an ISO date and time; local time unless a zone
+    is given."""
+    from defender_desk.errors import UsageError
+
+    try:
+        if len(text) == 10:
+            moment = datetime.combine(date.fromisoformat(text), time())
+        else:
+            moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise UsageError(
+            detail=N_("--made-before needs a date like 2026-03-14 or 2026-03-14T09:00")
+        ) from None
+    return moment if moment.tzinfo else moment.astimezone()
+
+
+def show_backup_info(info: BackupInfo) -> None:
+    """What the backup says about itself, before anything is written."""
+    made = (
+        _("unknown")
+        if info.created_at is None
+        else info.created_at.astimezone().isoformat(sep=" ", timespec="minutes")
+    )
+    say(_("This backup says it was made on: {when}").format(when=made))
+    if info.head_seq is not None and info.head_hash is not None:
+        say(
+            _("Its history ends at revision {seq}, hash {hash}").format(
+                seq=info.head_seq, hash=info.head_hash
+            )
+        )
+    if info.counts:
+        say(_("It holds: {counts}").format(counts=_counts_text(info.counts)))
+    say(
+        _(
+            "Compare this with what you know before you trust it: whoever had your database can"
+            " make a backup too."
+        )
+    )
+    sys.stdout.flush()
+
+
+def _counts_text(counts: dict[str, int]) -> str:
+    names = {
+        "incidents": lambda n: ngettext("{n} incident", "{n} incidents", n),
+        "people": lambda n: ngettext("{n} person", "{n} people", n),
+        "evidence": lambda n: ngettext("{n} evidence file", "{n} evidence files", n),
+        "revisions": lambda n: ngettext("{n} revision", "{n} revisions", n),
+        "obligations": lambda n: ngettext("{n} obligation", "{n} obligations", n),
+        "contacts": lambda n: ngettext("{n} contact", "{n} contacts", n),
+        "emergencies": lambda n: ngettext("{n} emergency", "{n} emergencies", n),
+    }
+    return ", ".join(
+        names[k](v).format(n=v) if k in names else f"{k}: {v}" for k, v in counts.items()
+    )
+
+
 def cmd_restore(args: argparse.Namespace) -> int:
     from defender_desk.vault import recovery
 
+    limit = _made_before(args.made_before) if args.made_before else None
     desk = desk_for(args)
     secrets = Secrets(args.passphrase_fd)
     with secrets.text(_("Recovery code:")) as code_secret:
         code = code_secret.buffer.decode("utf-8", "replace")
     recovery.normalize(code)  # a typo is reported before anything else is asked
     with secrets.new(_("New passphrase:"), _("Repeat the new passphrase:")) as new:
-        result = SharingFacade.restore(Path(args.file), desk.paths.root, code, new)
+        result = SharingFacade.restore(
+            Path(args.file),
+            desk.paths.root,
+            code,
+            new,
+            made_before=limit,
+            on_info=show_backup_info,
+        )
     say(
         _("Restored into {path}: {incidents} incidents, {evidence} evidence files.").format(
             path=result.path, incidents=result.incidents, evidence=result.evidence
+        )
+    )
+    say(
+        _(
+            "If this backup could have been made by someone else, rotate every key now"
+            " (rekey): a key planted in it stops working."
         )
     )
     return 0

@@ -26,11 +26,18 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.set_defaults(func=cmd_recover)
 
     p = sub.add_parser(
-        "rekey", help=_("rotate every key after a suspected disclosure (the passphrase stays)")
+        "rekey",
+        help=_(
+            "rotate every key after a suspected disclosure; a new recovery code and a new card"
+            " (the passphrase stays)"
+        ),
     )
     p.add_argument(
-        "--new-recovery-code", action="store_true", help=_("also issue a new recovery code")
+        "--keep-recovery-code",
+        action="store_true",
+        help=_("keep the recovery code: type it after the passphrase"),
     )
+    p.add_argument("--json", action="store_true", help=_("print the result as JSON"))
     p.set_defaults(func=cmd_rekey)
 
     p = sub.add_parser("check", help=_("check the vault's integrity"))
@@ -134,8 +141,29 @@ def cmd_rekey(args: argparse.Namespace) -> int:
     try:
         secrets = Secrets(args.passphrase_fd)
         with secrets.text(_("Passphrase again, to confirm the rotation:")) as passphrase:
-            result = desk.rekey(passphrase, new_recovery_code=args.new_recovery_code)
-        say(_("Every key was replaced; an old copy of the key file opens nothing now."))
+            code: str | None = None
+            if args.keep_recovery_code:
+                with secrets.text(_("Your current recovery code:")) as code_secret:
+                    code = code_secret.buffer.decode("utf-8", "replace")
+                from defender_desk.vault import recovery
+
+                recovery.normalize(code)  # a typo is reported before the slow work
+            result = desk.rekey(passphrase, recovery_code=code)
+        if args.json:
+            print_json(
+                {
+                    "recovery_code": result.new_recovery_code,
+                    "verification_code": result.verification_code,
+                    "age_recipient": result.age_recipient,
+                }
+            )
+            return 0
+        say(
+            _(
+                "Every key was replaced: an old copy of the key file or of the database, and"
+                " every key that was in them, opens nothing of this vault now."
+            )
+        )
         say(
             ngettext(
                 "{n} evidence file was re-encrypted.",
@@ -153,8 +181,25 @@ def cmd_rekey(args: argparse.Namespace) -> int:
             )
             say("")
             say("    " + result.new_recovery_code)
-        say(_("Your new verification code: {code}").format(code=desk.me().verification_code))
+            say("")
+            say(
+                _(
+                    "Backups made before today open only with the old code: make a new backup,"
+                    " and ask whoever keeps the old ones to delete them."
+                )
+            )
+        say("")
+        say(_("Your new card (give it to each contact again, in person):"))
+        say("    " + result.age_recipient)
+        say(_("Your new verification code: {code}").format(code=result.verification_code))
         say(_("Your contacts must compare it with you in person again."))
+        if result.previous_card_until is not None:
+            say(
+                _(
+                    "Exports sent to your old card can still be opened until {date}; after that"
+                    " its key is deleted."
+                ).format(date=result.previous_card_until.astimezone().date().isoformat())
+            )
     finally:
         desk.lock()
     return 0

@@ -16,6 +16,8 @@ from defender_desk.cli.common import print_error, print_json, say
 from defender_desk.i18n import _
 from defender_desk.paths import VaultPaths, resolve_vault_dir
 
+#: How long ``wipe --yes`` waits for another process that has the vault open to close it.
+SETTLE_S = 3.0
 # Fields of a report line that are themselves marked messages (like describe_error's).
 _TRANSLATED_FIELDS = frozenset({"what", "reason"})
 
@@ -54,7 +56,9 @@ def cmd_wipe(args: argparse.Namespace) -> int:
         for line in wipe.inventory(paths).lines():
             sys.stderr.write("defender-desk: " + render(line) + "\n")
         return 2
-    report = wipe.wipe(paths)
+    # When the vault is open elsewhere, wait a few seconds for that process to close it, so that
+    # the report can say whether it did.
+    report = wipe.wipe(paths, settle_s=SETTLE_S)
     if args.json:
         print_json(report.to_json())
     else:

@@ -503,7 +503,10 @@ class Evidence(BaseModel):
 
     id: RecordId
     incident_id: RecordId | None = None
+    #: the display form of the file's name (see :mod:`defender_desk.filenames`)
     original_name: FileName
+    #: base64 of the exact bytes of the name, when the display form does not give them back
+    original_name_bytes: Annotated[str, Field(max_length=4096)] | None = None
     media_type: Annotated[str, AfterValidator(_media_type)]
     size: Annotated[int, Field(ge=0)]
     sha256: Annotated[str, AfterValidator(_sha256)]
@@ -513,6 +516,13 @@ class Evidence(BaseModel):
     object_name: Annotated[
         str, Field(pattern=r"^[A-Za-z0-9_-]+(?:/[A-Za-z0-9_-]+)*$", max_length=200)
     ]
+
+    def portable_name(self) -> str:
+        """The name to give this file on someone else's disk (valid on Windows, macOS and
+        Linux; see :func:`defender_desk.filenames.portable_name`)."""
+        from defender_desk.filenames import portable_name
+
+        return portable_name(self.original_name)
 
 
 # -- helpers -------------------------------------------------------------------------------

@@ -92,6 +92,10 @@ DEFAULT_LEADS: tuple[timedelta, ...] = (timedelta(days=1), timedelta(hours=2))
 _MIN_LEAD, _MAX_LEAD = timedelta(minutes=1), timedelta(days=60)
 #: How far ahead validation looks for a first occurrence ("never occurs" means not in this span).
 _HORIZON = timedelta(days=3653)
+#: Caps on a check-in rule, so that expanding it stays cheap (a rule with 1,380 check-ins a day
+#: froze the desktop for seconds): at most this many a day, and this many in all.
+MAX_PER_DAY = 4
+MAX_OCCURRENCES = 8000
 _CYCLE = timedelta(days=146097)  # 400 Gregorian years
 _FREQS = frozenset({"DAILY", "WEEKLY", "MONTHLY", "YEARLY"})
 _PART = re.compile(r"[A-Z]+=[A-Z0-9+,-]+")
@@ -257,6 +261,14 @@ def parse_rule(text: str, start: datetime) -> RRule:
         raise ScheduleError(
             field="rrule", reason=N_("check-ins repeat daily, weekly, monthly or yearly")
         )
+    per_day = 1
+    for name in ("BYHOUR", "BYMINUTE", "BYSECOND"):
+        if name in parts:
+            per_day *= len(set(parts[name].split(",")))
+    if per_day > MAX_PER_DAY:
+        raise ScheduleError(
+            field="rrule", reason=N_("a check-in can repeat at most four times a day")
+        )
     parts.setdefault("WKST", "MO")  # RFC 5545's default, not the process-wide calendar's
     try:
         rule = rrulestr(";".join(f"{k}={v}" for k, v in parts.items()), dtstart=start)
@@ -313,6 +325,29 @@ class CheckIn(_Model):
         except (IndexError, ValueError, OverflowError):  # pragma: no cover - a dateutil bug net
             _unreadable()
 
+    def occurrence_count(self, limit: int) -> int:
+        """How many check-ins the rule gives from ``start`` to ``until`` (or ten years on), or
+        an upper bound of it when that bound (most per day × days) is already under ``limit``;
+        never counts past ``limit``."""
+        last = self.start + _HORIZON
+        if self.until is not None:
+            last = min(last, _end_of(self.until))
+        parts = rule_parts(self.rrule)
+        per_day = 1
+        for name in ("BYHOUR", "BYMINUTE", "BYSECOND"):
+            if name in parts:
+                per_day *= len(set(parts[name].split(",")))
+        days = (last.date() - self.start.date()).days + 1
+        if per_day * days < limit:
+            return per_day * days
+        rule = parse_rule(self.rrule, self.start).replace(until=last)
+        count = 0
+        for _ in rule:
+            count += 1
+            if count >= limit:
+                break
+        return count
+
     def is_scheduled(self, wall: datetime) -> bool:
         """Whether the rule (before moves and cancellations) has a check-in at ``wall``."""
         return wall in self.rule(end=wall)
@@ -323,6 +358,13 @@ class CheckIn(_Model):
             _fail("until", N_("the end is before the start"))
         if not self.occurs():
             raise ScheduleError(field="rrule", reason=N_("the repeat rule never occurs"))
+        if self.occurrence_count(MAX_OCCURRENCES + 1) > MAX_OCCURRENCES:
+            raise ScheduleError(
+                field="rrule",
+                reason=N_(
+                    "the repeat rule gives more than 8000 check-ins; give an earlier end date"
+                ),
+            )
         originals = [m.original for m in self.moves]
         targets = [m.to for m in self.moves]
         if any(abs(t - self.start) > _HORIZON for t in [*originals, *targets, *self.cancelled]):

@@ -35,13 +35,13 @@ import hashlib
 import json
 import os
 import re
-import stat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
+from defender_desk import inputs
 from defender_desk.errors import N_, Cancelled, DefenderDeskError, InvalidInput, NotFound
 from defender_desk.phone import telegram, whatsapp
 from defender_desk.phone.errors import (
@@ -309,12 +309,12 @@ class ChatStore:
             # only a regular file really inside the export folder (no symlink out of it)
             if path.is_symlink() or not path.resolve().is_relative_to(folder.resolve()):
                 return None
-            f = open(path, "rb")
-        except OSError:
+            # a regular file only: a FIFO or a device is never opened for reading (it would block)
+            f, st = inputs.open_regular(path)
+        except (OSError, inputs.NotReadable):
             return None  # named by a message but not in the export (not downloaded)
         with f:
-            st = os.fstat(f.fileno())
-            if not stat.S_ISREG(st.st_mode) or st.st_size == 0:
+            if st.st_size == 0:
                 return None
             return self.evidence.encrypt_object(
                 f,
@@ -423,18 +423,10 @@ class ChatStore:
                 )
             display = display + "/result.json"
         try:
-            f = stack.enter_context(open(path, "rb"))
-        except FileNotFoundError:
-            raise EvidenceFileProblem(path=display, reason=N_("the file does not exist")) from None
-        except IsADirectoryError:
-            raise EvidenceFileProblem(
-                path=display, reason=N_("it is a folder, not a file")
-            ) from None
-        except OSError:
-            raise EvidenceFileProblem(path=display, reason=N_("the file cannot be read")) from None
-        st = os.fstat(f.fileno())
-        if not stat.S_ISREG(st.st_mode):
-            raise EvidenceFileProblem(path=display, reason=N_("it is not a regular file"))
+            f, st = inputs.open_regular(path)
+        except inputs.NotReadable as exc:
+            raise EvidenceFileProblem(path=display, reason=exc.reason) from None
+        stack.enter_context(f)
         if st.st_size == 0:
             raise EvidenceFileProblem(path=display, reason=N_("the file is empty"))
         mtime = datetime.fromtimestamp(st.st_mtime, UTC)

@@ -29,9 +29,26 @@ failure everything written is removed and the folder is left as it was.
       chunk   : u32 length (1…1 MiB), data
     end       : "Z" u32 number of records, SHA-256 of every byte before this digest
 
-Records, in order: ``backup.json`` (format, versions, time, tables, counts), ``db/<table>.jsonl``
-(a first line ``{"columns": […]}``, then one JSON array per row; a BLOB is ``{"b64": "…"}``),
-``objects/<object name>`` (one per evidence file).
+Records, in order: ``backup.json`` (format, versions, time, tables, counts, the history head),
+``db/<table>.jsonl`` (a first line ``{"columns": […]}``, then one JSON array per row; a BLOB is
+``{"b64": "…"}``), ``objects/<object name>`` (one per evidence file).
+
+**What a restore can and cannot trust.** The backup is encrypted to her recovery *recipient*, a
+public key that anyone who opened her database knows, and its hashes are unkeyed: whoever had
+her database (and her coerced passphrase) can make a "backup" with an incident deleted or his own
+receiving key planted, and it restores and verifies. No key kept in the database can help against
+that. What helps is what he cannot change:
+
+- :func:`inspect` (and :func:`restore`'s ``on_info``) reads ``backup.json`` — the first record —
+  *before anything is written*: when the backup says it was made, its history head (sequence
+  number and hash) and its counts, for her to compare with what she knows; ``made_before``
+  refuses a backup made on or after a date she gives (the day of the search), with nothing
+  written. After the whole backup is read, the head and the counts are checked against what was
+  restored.
+- After a restore she rotates every key (``rekey``): a key planted in the backup dies with it.
+- Where her lawyer holds signed receipts of history heads he received (the court package),
+  :func:`missing_witnessed_heads` says which of those heads the restored history does not
+  contain (``restore(..., witnessed_heads=…)`` refuses such a backup and names the head).
 """
 
 from __future__ import annotations
@@ -41,7 +58,6 @@ import contextlib
 import hashlib
 import io
 import json
-import os
 import re
 import shutil
 import struct
@@ -53,7 +69,7 @@ from typing import Any, Final
 
 import pyrage
 
-from defender_desk import __version__, safewrite
+from defender_desk import __version__, inputs, safewrite
 from defender_desk.errors import (
     N_,
     Cancelled,
@@ -74,11 +90,16 @@ from defender_desk.vault.records import RecordStore
 __all__ = [
     "META_LAST_BACKUP",
     "BackupDamaged",
+    "BackupInfo",
+    "BackupLacksWitnessedHead",
     "BackupNotYours",
     "BackupResult",
+    "BackupTooNew",
     "RestoreResult",
     "backup",
+    "inspect",
     "last_backup",
+    "missing_witnessed_heads",
     "restore",
 ]
 
@@ -98,6 +119,7 @@ NOT_BACKED_UP: Final = frozenset(
         store.META_RECOVERY_KEK,
         store.META_RECOVERY_RECIPIENT,
         store.META_CREATED,
+        db.META_SESSION,
     }
 )
 _OBJECT_NAME: Final = re.compile(r"[A-Za-z0-9_-]{1,64}(?:/[A-Za-z0-9_-]{1,64}){0,3}")
@@ -112,6 +134,41 @@ class BackupDamaged(DefenderDeskError):
 class BackupNotYours(WrongSecret):
     message = N_("this backup was not made with this recovery code")
     hint = N_("compare the recovery code with the one you wrote down, digit by digit")
+
+
+class BackupTooNew(DefenderDeskError):
+    """``made_before`` refused the backup; nothing was written."""
+
+    message = N_(
+        "this backup says it was made on {made}, not before {limit}: it was not restored and"
+        " nothing was written"
+    )
+    hint = N_("use a backup made before that date, for example one your lawyer kept")
+    exit_code = 1
+
+
+class BackupLacksWitnessedHead(DefenderDeskError):
+    """The backup's history does not contain a head someone signed a receipt for."""
+
+    message = N_(
+        "this backup's history does not contain revision {seq} ({hash}) that was signed for"
+        " earlier: it may have been altered; it was not restored"
+    )
+    exit_code = 1
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    """What ``backup.json`` says — read before anything is written. Claims, not proof: see
+    the module docstring."""
+
+    created_at: datetime | None
+    head_seq: int | None
+    head_hash: str | None
+    counts: dict[str, int]
+    schema_version: int
+    generator_version: str
+    objects: int
 
 
 @dataclass(frozen=True)
@@ -131,6 +188,34 @@ class RestoreResult:
     people: int
     evidence: int
     revisions: int
+    info: BackupInfo | None = None
+
+
+#: The tables whose row counts a backup states (and a restore checks).
+COUNTED = ("incidents", "people", "evidence", "revisions", "obligations", "contacts", "emergencies")
+
+
+def _counts(conn: Connection, tables: list[str]) -> dict[str, int]:
+    return {
+        t: int(conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0])
+        for t in COUNTED
+        if t in tables
+    }
+
+
+def missing_witnessed_heads(
+    conn: Connection, heads: Iterable[tuple[int, str | bytes]]
+) -> list[tuple[int, str]]:
+    """The witnessed history heads — ``(sequence number, hash)`` pairs someone signed a receipt
+    for — that the history in ``conn`` does not contain (no revision with that number, or one
+    with another hash). In the order given."""
+    missing: list[tuple[int, str]] = []
+    for seq, digest in heads:
+        want = digest.hex() if isinstance(digest, bytes) else str(digest).lower()
+        row = conn.execute("SELECT hash FROM revisions WHERE seq = ?", (int(seq),)).fetchone()
+        if row is None or bytes(row[0]).hex() != want:
+            missing.append((int(seq), want))
+    return missing
 
 
 def last_backup(conn: Connection) -> datetime | None:
@@ -324,6 +409,7 @@ def backup(
             "created_at": history.timestamp(now),
             "tables": tables,
             "objects": len(objects),
+            "counts": _counts(conn, tables),
             "head": {"seq": history.head(conn)[0], "hash": history.head(conn)[1].hex()},
         }
 
@@ -577,15 +663,76 @@ def _decode_value(value: Any) -> Any:
     return value
 
 
+class _StopAfterInfo(Exception):
+    """Raised by :func:`inspect` once ``backup.json`` is read: nothing more is needed."""
+
+
+def _parse_info(raw: bytes) -> tuple[dict[str, Any], BackupInfo]:
+    try:
+        info = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise BackupDamaged(reason=N_("it is damaged")) from None
+    if not isinstance(info, dict) or info.get("format") != FORMAT or info.get("version") != 1:
+        raise BackupDamaged(reason=N_("it is not a Defender Desk backup"))
+    tables = info.get("tables")
+    if not isinstance(tables, list) or not all(
+        isinstance(t, str) and _TABLE_NAME.fullmatch(t) for t in tables
+    ):
+        raise BackupDamaged(reason=N_("it is damaged"))
+    schema = info.get("schema_version")
+    if not isinstance(schema, int) or schema > db.latest_version():
+        raise NewerFormat(found=schema)
+    created: datetime | None
+    try:
+        created = datetime.fromisoformat(str(info.get("created_at")))
+        if created.tzinfo is None:
+            created = created.replace(tzinfo=UTC)
+    except ValueError:
+        created = None
+    head = info.get("head")
+    seq = head.get("seq") if isinstance(head, dict) else None
+    digest = head.get("hash") if isinstance(head, dict) else None
+    counts = info.get("counts")
+    if not isinstance(counts, dict) or not all(
+        isinstance(k, str) and isinstance(v, int) and v >= 0 for k, v in counts.items()
+    ):
+        counts = {}
+    generator = info.get("generator")
+    version = generator.get("version") if isinstance(generator, dict) else None
+    objects = info.get("objects")
+    return info, BackupInfo(
+        created_at=created,
+        head_seq=seq if isinstance(seq, int) and seq >= 0 else None,
+        head_hash=digest
+        if isinstance(digest, str) and re.fullmatch(r"[0-9a-f]{64}", digest)
+        else None,
+        counts=dict(counts),
+        schema_version=schema,
+        generator_version=version if isinstance(version, str) else "",
+        objects=objects if isinstance(objects, int) else 0,
+    )
+
+
 class _Restorer:
-    """Receives the records: creates the vault at the first one, fills it."""
+    """Receives the records: reads ``backup.json`` (and lets the caller look at it, and
+    refuses a backup made too late) before it creates the vault at the next one, fills it."""
 
     def __init__(
-        self, paths: VaultPaths, code: str, passphrase: Secret, clock: Callable[[], datetime]
+        self,
+        paths: VaultPaths,
+        code: str,
+        passphrase: Secret,
+        clock: Callable[[], datetime],
+        *,
+        made_before: datetime | None = None,
+        on_info: Callable[[BackupInfo], None] | None = None,
+        info_only: bool = False,
     ) -> None:
         self.paths, self.code, self.passphrase, self.clock = paths, code, passphrase, clock
+        self.made_before, self.on_info, self.info_only = made_before, on_info, info_only
         self.vault: store.OpenVault | None = None
         self.info: dict[str, Any] | None = None
+        self.summary: BackupInfo | None = None
         self.current: _Record | None = None
         self.seen: set[str] = set()
         self.row_counts: dict[str, int] = {}
@@ -602,7 +749,7 @@ class _Restorer:
             raise BackupDamaged(reason=N_("a part of it appears twice"))
         self.seen.add(name)
         if self.info is None:
-            if name != "backup.json":
+            if name != "backup.json" or self.summary is not None:
                 raise BackupDamaged(reason=N_("it is not a Defender Desk backup"))
             self.current = _JsonRecord(self._info)
         elif name.startswith("db/") and name.endswith(".jsonl"):
@@ -618,29 +765,26 @@ class _Restorer:
         return self.current
 
     def _info(self, raw: bytes) -> None:
-        try:
-            info = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
-            raise BackupDamaged(reason=N_("it is damaged")) from None
-        if not isinstance(info, dict) or info.get("format") != FORMAT or info.get("version") != 1:
-            raise BackupDamaged(reason=N_("it is not a Defender Desk backup"))
-        tables = info.get("tables")
-        if not isinstance(tables, list) or not all(
-            isinstance(t, str) and _TABLE_NAME.fullmatch(t) for t in tables
-        ):
-            raise BackupDamaged(reason=N_("it is damaged"))
-        schema = info.get("schema_version")
-        if not isinstance(schema, int) or schema > db.latest_version():
-            raise NewerFormat(found=schema)
+        info, summary = _parse_info(raw)
+        self.summary = summary
+        if self.on_info is not None:
+            self.on_info(summary)
+        if self.made_before is not None:
+            limit = self.made_before
+            if summary.created_at is None or summary.created_at >= limit:
+                made = "?" if summary.created_at is None else summary.created_at.isoformat()
+                raise BackupTooNew(made=made, limit=limit.isoformat())
+        if self.info_only:
+            raise _StopAfterInfo()
         self.info = info
         created = store.create(self.paths, self.passphrase, recovery_code=self.code)
         self.vault = created.vault
         existing = set(_tables(self.conn))
-        for t in tables:
+        for t in info["tables"]:
             if t not in existing:
                 raise BackupDamaged(reason=N_("a table in it does not fit this version"))
         self.conn.execute("PRAGMA foreign_keys = OFF")
-        self.conn.execute("BEGIN IMMEDIATE")
+        db.begin(self.conn)
         self.in_transaction = True
 
     def prepare_table(self, table: str, columns: list[str]) -> list[str]:
@@ -649,8 +793,8 @@ class _Restorer:
             raise BackupDamaged(reason=N_("a table in it does not fit this version"))
         return columns
 
-    def finish(self) -> RestoreResult:
-        assert self.info is not None and self.vault is not None
+    def finish(self, witnessed_heads: Iterable[tuple[int, str | bytes]] = ()) -> RestoreResult:
+        assert self.info is not None and self.vault is not None and self.summary is not None
         conn = self.conn
         if set(self.info["tables"]) != set(self.row_counts):
             raise BackupDamaged(reason=N_("it is incomplete"))
@@ -661,12 +805,23 @@ class _Restorer:
         problems = history.verify(conn)
         if problems:
             raise BackupDamaged(reason=N_("its history chain does not verify"))
+        # What backup.json said (and was shown before anything was written) must be true.
+        seq, digest = history.head(conn)
+        summary = self.summary
+        if (summary.head_seq is not None and summary.head_seq != seq) or (
+            summary.head_hash is not None and summary.head_hash != digest.hex()
+        ):
+            raise BackupDamaged(reason=N_("it does not hold what it says it holds"))
+        if summary.counts and summary.counts != _counts(conn, list(self.info["tables"])):
+            raise BackupDamaged(reason=N_("it does not hold what it says it holds"))
+        for missing_seq, missing_hash in missing_witnessed_heads(conn, witnessed_heads):
+            raise BackupLacksWitnessedHead(seq=missing_seq, hash=missing_hash)
         try:  # the overview then says when the backup she restored was made
             made = datetime.fromisoformat(str(self.info.get("created_at")))
             db.set_meta(conn, META_LAST_BACKUP, made.astimezone(UTC).isoformat().encode())
         except ValueError:
             pass
-        conn.execute("COMMIT")
+        db.commit(conn)
         self.in_transaction = False
         conn.execute("PRAGMA foreign_keys = ON")
         records = RecordStore(conn, self.clock)
@@ -692,6 +847,7 @@ class _Restorer:
             people=count("people"),
             evidence=count("evidence"),
             revisions=count("revisions"),
+            info=self.summary,
         )
 
     def abort(self) -> None:
@@ -701,7 +857,7 @@ class _Restorer:
         if self.vault is not None:
             if self.in_transaction:
                 with contextlib.suppress(Exception):
-                    self.conn.execute("ROLLBACK")
+                    db.rollback(self.conn)
             with contextlib.suppress(Exception):
                 self.vault.close()
             self.vault = None
@@ -722,29 +878,100 @@ class _CountingReader:
         return True
 
 
-def _folder_state(root: Path) -> bool:
-    """True if ``root`` is missing (False if it exists and is empty); refuses anything else."""
+def _folder_state(paths: VaultPaths) -> set[str] | None:
+    """None if the folder is missing, else the names already in it — only the settings, the
+    backup-exclusion markers and a lock file are accepted (a pending wipe is finished first)."""
+    root = paths.root
     if not root.exists() and not root.is_symlink():
-        return True
+        return None
     if not root.is_dir():
         raise FolderProblem(path=str(root), reason=N_("it is not a folder"))
-    if any(root.iterdir()):
+    store.finish_pending_wipe(paths)
+    names = {p.name for p in root.iterdir()}
+    if names - store.FOLDER_FILES:
         raise FolderProblem(
             path=str(root), reason=N_("it is not empty; restore into a new or empty folder")
         )
-    return False
+    return names
 
 
-def _clean_up(root: Path, was_missing: bool) -> None:
-    if was_missing:
+def _clean_up(root: Path, before: set[str] | None) -> None:
+    if before is None:
         shutil.rmtree(root, ignore_errors=True)
         return
     for child in list(root.iterdir()) if root.is_dir() else []:
+        if child.name in before:
+            continue
         if child.is_dir() and not child.is_symlink():
             shutil.rmtree(child, ignore_errors=True)
         else:
             with contextlib.suppress(OSError):
                 child.unlink()
+
+
+def _open_backup(backup_file: Path) -> tuple[io.BufferedReader, int]:
+    """The backup file, a regular file only (a FIFO or a device is refused, never read)."""
+    try:
+        f, st = inputs.open_regular(backup_file)
+    except inputs.NotReadable as exc:
+        raise BackupDamaged(reason=exc.reason) from None
+    return f, st.st_size  # type: ignore[return-value]
+
+
+def _decrypt(
+    f: io.BufferedReader,
+    total: int,
+    key: Any,
+    restorer: _Restorer,
+    parser: _Parser,
+    progress: Progress | None,
+) -> None:
+    head = f.read(open_export.MAX_HEADER + 4096)
+    header = open_export.parse_header(head)
+    if header.has_scrypt:
+        raise open_export.PassphraseRefused()
+    f.seek(0)
+    try:
+        pyrage.decrypt_io(_CountingReader(f, total, progress), parser, [key])
+    except Exception as exc:  # noqa: BLE001 - pyrage flattens errors into text
+        if parser.error is not None:
+            raise parser.error from None
+        text = str(exc)
+        if isinstance(exc, pyrage.DecryptError) and "No matching keys" in text:
+            raise BackupNotYours() from None
+        if isinstance(exc, pyrage.DecryptError) and "Header MAC" in text:
+            raise open_export.AgeHeaderTampered() from None
+        if isinstance(exc, pyrage.DecryptError) and restorer.summary is None:
+            raise open_export.AgeHeaderInvalid() from None
+        raise open_export.AgePayloadDamaged() from None
+
+
+def _backup_key(code_secret: Secret) -> Any:
+    identity_text = recovery.backup_identity(code_secret)
+    try:
+        return pyrage.x25519.Identity.from_str(identity_text)
+    finally:
+        del identity_text
+
+
+def inspect(backup_file: Path, recovery_code: str) -> BackupInfo:
+    """What the backup says about itself (``backup.json``, its first record): read and
+    decrypted only that far; nothing is written. Raises like :func:`restore`."""
+    with recovery.to_secret(recovery_code) as code_secret:
+        key = _backup_key(code_secret)
+    f, total = _open_backup(Path(backup_file))
+    restorer = _Restorer(
+        VaultPaths(Path(".")), "", Secret(b"-"), lambda: datetime.now(UTC), info_only=True
+    )
+    parser = _Parser(restorer.on_record)
+    with f:
+        try:
+            _decrypt(f, total, key, restorer, parser, None)
+        except _StopAfterInfo:
+            pass
+    if restorer.summary is None:
+        raise BackupDamaged(reason=N_("it is incomplete"))
+    return restorer.summary
 
 
 def restore(
@@ -755,8 +982,16 @@ def restore(
     *,
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     progress: Progress | None = None,
+    made_before: datetime | None = None,
+    on_info: Callable[[BackupInfo], None] | None = None,
+    witnessed_heads: Iterable[tuple[int, str | bytes]] = (),
 ) -> RestoreResult:
     """Build a new vault in ``vault_dir`` (missing or empty) from ``backup_file``.
+
+    ``on_info`` is called with what the backup says about itself before anything is written
+    (it may raise to stop); ``made_before`` (aware) refuses a backup made at or after it
+    (:class:`BackupTooNew`, nothing written); ``witnessed_heads`` refuses a backup whose history
+    lacks one of them (:class:`BackupLacksWitnessedHead`).
 
     Raises :class:`~defender_desk.errors.RecoveryCodeInvalid` (a typo, before any slow work),
     :class:`BackupNotYours` (the code does not open this backup),
@@ -767,48 +1002,27 @@ def restore(
     paths = VaultPaths(Path(vault_dir))
     with recovery.to_secret(recovery_code) as code_secret:
         code = recovery.format_code(code_secret.buffer.decode("ascii"))
-        identity_text = recovery.backup_identity(code_secret)
+        key = _backup_key(code_secret)
     if not new_passphrase:
         from defender_desk.errors import EmptyPassphrase
 
         raise EmptyPassphrase()
-    was_missing = _folder_state(paths.root)
-    key = pyrage.x25519.Identity.from_str(identity_text)
-    del identity_text
-    try:
-        f = open(backup_file, "rb")
-    except OSError:
-        raise BackupDamaged(reason=N_("the file cannot be read")) from None
-    restorer = _Restorer(paths, code, new_passphrase, clock)
+    before = _folder_state(paths)
+    f, total = _open_backup(Path(backup_file))
+    restorer = _Restorer(
+        paths, code, new_passphrase, clock, made_before=made_before, on_info=on_info
+    )
     parser = _Parser(restorer.on_record)
     try:
         with f:
-            head = f.read(open_export.MAX_HEADER + 4096)
-            header = open_export.parse_header(head)
-            if header.has_scrypt:
-                raise open_export.PassphraseRefused()
-            f.seek(0)
-            total = os.fstat(f.fileno()).st_size
-            try:
-                pyrage.decrypt_io(_CountingReader(f, total, progress), parser, [key])
-            except Exception as exc:  # noqa: BLE001 - pyrage flattens errors into text
-                if parser.error is not None:
-                    raise parser.error from None
-                text = str(exc)
-                if isinstance(exc, pyrage.DecryptError) and "No matching keys" in text:
-                    raise BackupNotYours() from None
-                if isinstance(exc, pyrage.DecryptError) and "Header MAC" in text:
-                    raise open_export.AgeHeaderTampered() from None
-                if isinstance(exc, pyrage.DecryptError) and restorer.info is None:
-                    raise open_export.AgeHeaderInvalid() from None
-                raise open_export.AgePayloadDamaged() from None
+            _decrypt(f, total, key, restorer, parser, progress)
         parser.finish()
         if restorer.info is None:  # pragma: no cover - finish() refuses an empty stream
             raise BackupDamaged(reason=N_("it is incomplete"))
-        result = restorer.finish()
+        result = restorer.finish(witnessed_heads)
     except BaseException:
         restorer.abort()
-        _clean_up(paths.root, was_missing)
+        _clean_up(paths.root, before)
         raise
     assert restorer.vault is not None
     restorer.vault.close()

@@ -67,6 +67,34 @@ class SharingFacade:
         """Her public card (age recipient + signing key), its verification code and QR code."""
         return identity.my_card(self._sharing_conn())
 
+    def previous_cards(self) -> list[identity.PreviousCard]:
+        """Her old cards (after a key rotation) whose exports she can still open, and until
+        when."""
+        return identity.previous_cards(self._sharing_conn())
+
+    def keep_previous_cards_until(self, until: datetime | None) -> int:
+        """Move the end of the transition period of her old cards to ``until`` (None: end it
+        now and purge the old receiving identities). Returns how many old cards remain."""
+        return identity.forget_previous(self._sharing_conn(), until)
+
+    def _guard_cancel(self, cancel: Callable[[], bool] | None) -> Callable[[], bool]:
+        """A cancel that also stops the work once a wipe of this vault has begun."""
+        from defender_desk import wipeguard
+
+        root = self.paths.root
+
+        def stop() -> bool:
+            return wipeguard.wiped(root) or (cancel is not None and cancel())
+
+        return stop
+
+    def _wiped_instead(self, exc: BaseException) -> None:
+        from defender_desk import wipeguard
+        from defender_desk.errors import Cancelled, VaultWiped
+
+        if isinstance(exc, Cancelled) and wipeguard.wiped(self.paths.root):
+            raise VaultWiped() from None
+
     # -- contacts -----------------------------------------------------------------------------
     def add_contact(
         self,
@@ -153,19 +181,23 @@ class SharingFacade:
             if selection.include_obligations
             else None
         )
-        return export_mod.export(
-            conn,
-            records=self.records,
-            evidence=self.evidence,
-            clock=self.clock,
-            recipients=chosen,
-            selection=selection,
-            output=output,
-            owner_name=owner_name,
-            obligations=obligations,
-            progress=progress,
-            cancel=cancel,
-        )
+        try:
+            return export_mod.export(
+                conn,
+                records=self.records,
+                evidence=self.evidence,
+                clock=self.clock,
+                recipients=chosen,
+                selection=selection,
+                output=output,
+                owner_name=owner_name,
+                obligations=obligations,
+                progress=progress,
+                cancel=self._guard_cancel(cancel),
+            )
+        except BaseException as exc:
+            self._wiped_instead(exc)
+            raise
 
     # -- received exports ---------------------------------------------------------------------
     def open_export(
@@ -188,8 +220,11 @@ class SharingFacade:
                 )
 
             extra = open_mod.load_identity_file(identity_file, ask_passphrase or no_passphrase)
+        conn = self._sharing_conn()
+        # exports sent to an old card, within the transition period after a key rotation
+        extra += identity.previous_receiving_identities(conn, self.clock())
         return open_mod.open_export(
-            self._sharing_conn(),
+            conn,
             Path(path),
             extra_identities=extra,
             clock=self.clock,
@@ -211,12 +246,27 @@ class SharingFacade:
     ) -> backup_mod.BackupResult:
         """The whole vault as one age file for her recovery identity only."""
         conn = self._sharing_conn()
-        return backup_mod.backup(
-            conn, self.paths, clock=self.clock, output=output, progress=progress, cancel=cancel
-        )
+        try:
+            return backup_mod.backup(
+                conn,
+                self.paths,
+                clock=self.clock,
+                output=output,
+                progress=progress,
+                cancel=self._guard_cancel(cancel),
+            )
+        except BaseException as exc:
+            self._wiped_instead(exc)
+            raise
 
     def last_backup(self) -> datetime | None:
         return backup_mod.last_backup(self._open().conn)
+
+    @staticmethod
+    def inspect_backup(backup_file: Path, recovery_code: str) -> backup_mod.BackupInfo:
+        """What a backup says about itself (when it was made, its history head, its counts),
+        read before anything is written. See :func:`defender_desk.sharing.backup.inspect`."""
+        return backup_mod.inspect(Path(backup_file), recovery_code)
 
     @staticmethod
     def restore(
@@ -226,9 +276,19 @@ class SharingFacade:
         new_passphrase: Secret,
         *,
         progress: Progress | None = None,
+        made_before: datetime | None = None,
+        on_info: Callable[[backup_mod.BackupInfo], None] | None = None,
+        witnessed_heads: Sequence[tuple[int, str]] = (),
     ) -> backup_mod.RestoreResult:
         """Build a new vault in ``vault_dir`` (missing or empty) from a backup; the vault is left
         locked. See :func:`defender_desk.sharing.backup.restore`."""
         return backup_mod.restore(
-            Path(backup_file), Path(vault_dir), recovery_code, new_passphrase, progress=progress
+            Path(backup_file),
+            Path(vault_dir),
+            recovery_code,
+            new_passphrase,
+            progress=progress,
+            made_before=made_before,
+            on_info=on_info,
+            witnessed_heads=witnessed_heads,
         )

@@ -18,7 +18,15 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractNativeEventFilter, QByteArray, QEvent, QObject, QTimer
+from PySide6.QtCore import (
+    SLOT,
+    QAbstractNativeEventFilter,
+    QByteArray,
+    QEvent,
+    QObject,
+    QTimer,
+    Slot,
+)
 
 if TYPE_CHECKING:
     from defender_desk.ui.app import Controller
@@ -84,8 +92,12 @@ class LockWatch(QObject):
                 ("org.gnome.ScreenSaver", "/org/gnome/ScreenSaver"),
             ):
                 iface = service
+                # (PySide6 needs a receiver and a slot signature here; a bound method raised
+                # TypeError as soon as a session bus was there — tests/ui/test_locking_dbus.py)
                 ok = (
-                    session.connect(service, path, iface, "ActiveChanged", self.on_screensaver)
+                    session.connect(
+                        service, path, iface, "ActiveChanged", self, SLOT("on_screensaver(bool)")
+                    )
                     or ok
                 )
         system = QDBusConnection.systemBus()
@@ -106,16 +118,19 @@ class LockWatch(QObject):
                     "/org/freedesktop/login1",
                     "org.freedesktop.login1.Manager",
                     "PrepareForSleep",
-                    self.on_prepare_for_sleep,
+                    self,
+                    SLOT("on_prepare_for_sleep(bool)"),
                 )
                 or ok
             )
         return ok
 
+    @Slot(bool)
     def on_screensaver(self, active: bool) -> None:
         if active:
             self._lock()
 
+    @Slot(bool)
     def on_prepare_for_sleep(self, going: bool) -> None:
         if going:
             self._lock()

@@ -20,7 +20,6 @@ import io
 import mimetypes
 import os
 import secrets
-import stat
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,7 +27,7 @@ from typing import IO, Any
 
 import pyrage
 
-from defender_desk import safewrite
+from defender_desk import filenames, inputs, safewrite
 from defender_desk.domain.models import Evidence, canonical_json
 from defender_desk.errors import N_, Cancelled, DefenderDeskError, NotFound
 from defender_desk.secret import Secret
@@ -163,27 +162,19 @@ class EvidenceStore:
         cancel: Callable[[], bool] | None = None,
         on_written: Callable[[Evidence], None] | None = None,
     ) -> Evidence:
-        """Import one file. Raises :class:`EvidenceFileProblem`, :class:`StorageError`,
-        :class:`Cancelled`; on any failure no object and no row remain."""
-        display = _display_name(untrusted_path)
+        """Import one file (a regular file only: a FIFO or a device is refused, never read).
+        Raises :class:`EvidenceFileProblem`, :class:`StorageError`, :class:`Cancelled`; on any
+        failure no object and no row remain.
+
+        The name is kept in its display form (valid text, control characters as visible
+        escapes, a Windows-1251 name read as Cyrillic) and, when that differs from the exact
+        bytes, the exact bytes too (:mod:`defender_desk.filenames`)."""
+        display, exact = filenames.name_parts(untrusted_path)
         try:
-            f = open(untrusted_path, "rb")
-        except FileNotFoundError:
-            raise EvidenceFileProblem(path=display, reason=N_("the file does not exist")) from None
-        except IsADirectoryError:
-            raise EvidenceFileProblem(
-                path=display, reason=N_("it is a folder, not a file")
-            ) from None
-        except PermissionError:
-            raise EvidenceFileProblem(path=display, reason=N_("the file cannot be read")) from None
-        except OSError:
-            raise EvidenceFileProblem(path=display, reason=N_("the file cannot be read")) from None
+            f, st = inputs.open_regular(untrusted_path)
+        except inputs.NotReadable as exc:
+            raise EvidenceFileProblem(path=display, reason=exc.reason) from None
         with f:
-            st = os.fstat(f.fileno())
-            if stat.S_ISDIR(st.st_mode):
-                raise EvidenceFileProblem(path=display, reason=N_("it is a folder, not a file"))
-            if not stat.S_ISREG(st.st_mode):
-                raise EvidenceFileProblem(path=display, reason=N_("it is not a regular file"))
             if st.st_size == 0:
                 raise EvidenceFileProblem(path=display, reason=N_("the file is empty"))
             return self._store(
@@ -196,6 +187,7 @@ class EvidenceStore:
                 cancel=cancel,
                 on_written=on_written,
                 still_same=lambda: os.fstat(f.fileno()).st_size == st.st_size,
+                exact_name=exact,
             )
 
     def add_stream(
@@ -215,16 +207,18 @@ class EvidenceStore:
         decrypting stream) under the display name ``name`` — no file on disk is involved."""
         if size <= 0:
             raise EvidenceFileProblem(path=name, reason=N_("the file is empty"))
+        display = filenames.display_name(name)
         return self._store(
             source,
             size,
-            name,
+            display,
             incident_id,
             file_time=file_time,
             media_type=media_type,
             progress=progress,
             cancel=cancel,
             on_written=on_written,
+            exact_name=None if display == name else filenames.exact_bytes(name, display),
         )
 
     def _store(
@@ -240,6 +234,7 @@ class EvidenceStore:
         cancel: Callable[[], bool] | None,
         on_written: Callable[[Evidence], None] | None,
         still_same: Callable[[], bool] = lambda: True,
+        exact_name: str | None = None,
     ) -> Evidence:
         evidence = self.encrypt_object(
             f,
@@ -251,6 +246,7 @@ class EvidenceStore:
             progress=progress,
             cancel=cancel,
             still_same=still_same,
+            exact_name=exact_name,
         )
         try:
             with db.transaction(self.conn):
@@ -274,6 +270,7 @@ class EvidenceStore:
         progress: Progress | None = None,
         cancel: Callable[[], bool] | None = None,
         still_same: Callable[[], bool] = lambda: True,
+        exact_name: str | None = None,
     ) -> Evidence:
         """First half of an import: stream ``size`` bytes of ``f`` into a new encrypted object
         and return its :class:`Evidence` — **no row yet**. The caller then calls
@@ -307,6 +304,7 @@ class EvidenceStore:
                     id=_new_id(),
                     incident_id=incident_id,
                     original_name=display,
+                    original_name_bytes=exact_name,
                     media_type=media,
                     size=reader.done,
                     sha256=reader.sha.hexdigest(),
@@ -467,9 +465,3 @@ def _new_id() -> str:
     from defender_desk.vault.records import new_id
 
     return new_id("e")
-
-
-def _display_name(untrusted_path: Path) -> str:
-    """The file's name as text: undecodable bytes become U+FFFD (the name is kept readable)."""
-    raw = os.fsencode(untrusted_path.name)
-    return raw.decode("utf-8", "replace") or "?"

@@ -2,27 +2,32 @@
 
 Floor: RFC 9106's second recommended profile, m = 64 MiB, t = 3, p = 4. At creation the cost is
 calibrated on this machine to about 0.5–1 s by raising memory first (up to 1 GiB), then passes.
-Parameters are stored in ``vault.key``. A vault below the floor warns on every unlock.
+Parameters are stored in ``vault.key`` (per slot). A vault below the floor warns on every
+unlock. Calibration never goes above 1 GiB or :data:`MAX_PASSES` passes: ``vault.key`` refuses
+anything larger before deriving (a hostile header must not be able to hang the machine).
 
 Tests may use cheap parameters only through :data:`INSECURE_TEST_KDF_ENV` — one loudly named
-environment switch, read in one place (:func:`creation_params`).
+environment switch, read in one place (:func:`defender_desk.devswitches.cheap_kdf`, called only
+by :func:`creation_params`), and only from a source checkout: an installed or bundled app
+ignores it. :func:`strengthened` never lowers any parameter, whatever the switch says.
 """
 
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import dataclass
 
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 
+from defender_desk import devswitches
 from defender_desk.secret import Secret
 
 KEY_LEN = 32
 SALT_LEN = 32
-INSECURE_TEST_KDF_ENV = "DEFENDER_DESK_INSECURE_CHEAP_KDF_FOR_TESTS_ONLY"
+INSECURE_TEST_KDF_ENV = devswitches.CHEAP_KDF_ENV
 TARGET_SECONDS = (0.5, 1.0)
 MAX_MEMORY_KIB = 1024 * 1024
+MAX_PASSES = 8
 
 
 @dataclass(frozen=True)
@@ -56,7 +61,7 @@ def derive(secret: Secret, salt: bytes, params: KdfParams) -> Secret:
 
 
 def insecure_test_mode() -> bool:
-    return os.environ.get(INSECURE_TEST_KDF_ENV) == "1"
+    return devswitches.cheap_kdf()
 
 
 def calibrate(target: tuple[float, float] = TARGET_SECONDS) -> KdfParams:
@@ -74,8 +79,11 @@ def calibrate(target: tuple[float, float] = TARGET_SECONDS) -> KdfParams:
         if params.memory_kib < MAX_MEMORY_KIB:
             memory = min(MAX_MEMORY_KIB, int(params.memory_kib * factor) // 1024 * 1024)
             params = KdfParams(memory, params.iterations, params.lanes)
+        elif params.iterations < MAX_PASSES:
+            passes = min(MAX_PASSES, int(params.iterations * factor) + 1)
+            params = KdfParams(params.memory_kib, passes, params.lanes)
         else:
-            params = KdfParams(params.memory_kib, int(params.iterations * factor) + 1, params.lanes)
+            return params
 
 
 def creation_params() -> KdfParams:
@@ -83,3 +91,19 @@ def creation_params() -> KdfParams:
     if insecure_test_mode():
         return _INSECURE_TEST
     return calibrate()
+
+
+def at_least(current: KdfParams, target: KdfParams) -> KdfParams:
+    """Each parameter the larger of the two (strengthening never lowers any)."""
+    return KdfParams(
+        max(current.memory_kib, target.memory_kib),
+        max(current.iterations, target.iterations),
+        max(current.lanes, target.lanes),
+    )
+
+
+def strengthened(current: KdfParams) -> KdfParams:
+    """Parameters for strengthening a vault made with ``current``: calibrated on this computer
+    (never below the floor), and never lower than ``current`` in any parameter — the test
+    switch does not apply here."""
+    return at_least(current, at_least(FLOOR, calibrate()))
