@@ -292,3 +292,39 @@ def test_no_receipt_for_an_export_that_did_not_verify(her, lawyer, tmp_path, scl
     out = tmp_path / "r.txt"
     r = scli(lawyer.paths.root, ["open-export", str(path), "--receipt", str(out)], [LAWYER_PASS])
     assert r.code == 6 and not out.exists() and "no receipt was written" in r.err
+
+
+def test_a_genuine_receipt_for_another_chain_is_not_verified(her, lawyer, witnessed, tmp_path):
+    """A receipt with a valid signature, truly described by the manifest, whose head is not in
+    this export's chain (her history was rewritten, or it is someone else's receipt)."""
+    her.add_incident({"category": "DD-SUMMONS", "title": "Потом", "happened": "2026-05"})
+    path = her.export([witnessed["contact"].id], output=tmp_path).path
+    plain = plaintext(path, lawyer)
+    manifest = json.loads(zipfile.ZipFile(io.BytesIO(plain)).read("manifest.json"))
+    entry = manifest["receipts"][0]
+    other = receipts.make_receipt(
+        lawyer._open().conn,
+        export_id=manifest["export_id"],
+        signer_code=her.me().verification_code,
+        head_seq=entry["head"]["seq"],
+        head_hash="cd" * 32,
+        manifest_sha256="0" * 64,
+        now=lawyer.clock(),
+    )
+    body, signature = split_receipt(other)
+
+    def describe(m: dict[str, Any]) -> None:
+        r = m["receipts"][0]
+        r["id"] = receipts.receipt_id(body)
+        r["head"]["hash"] = "cd" * 32
+        r["received_at"] = parse_body(body).received_at
+
+    forged = reencrypt(
+        _resign(her, plain, {entry["file"]: body, entry["signature"]: signature}, describe),
+        lawyer,
+        tmp_path / "g.age",
+    )
+    opened = lawyer.open_export(forged)
+    [verdict] = opened.receipts
+    assert not verdict.ok and "not in this export's history" in verdict.problem.english()
+    assert opened.exit_code == 1 and not opened.ok

@@ -1139,7 +1139,7 @@ def _compare(
         if agree and n < m:
             status = "again" if again else "older"
             top = max(others, key=lambda s: (s.head_seq, s.logged_at), default=None)
-            if top is not None and not again:
+            if top is not None:
                 notes.append(
                     Problem(
                         N_(
