@@ -255,6 +255,7 @@ _TEXTS: dict[str, dict[str, str]] = {
             "not on the author's."
         ),
         "witness_key": "Witness's signing key",
+        "witness_head": "Witnessed chain head",
         "witness_check": (
             "To check: ssh-keygen -Y verify -n defender-desk-receipt-v1 with the witness's key, "
             "on receipts/{id}.json and receipts/{id}.json.sig in the export."
@@ -390,11 +391,12 @@ _TEXTS: dict[str, dict[str, str]] = {
             "Редакция {seq} получена свидетелем: {name} ({code}); время получения: {date}."
         ),
         "witness_proves": (
-            "Что это доказывает: каждая запись до редакции {seq} существовала не позднее "
-            "указанного времени ({date}), что бы ни показывали часы автора записей. Это основано "
-            "на подписи и часах свидетеля, а не автора."
+            "Что это доказывает: каждая запись до редакции {seq} существовала не позднее этого "
+            "времени получения, что бы ни показывали часы автора записей. Это основано на "
+            "подписи и часах свидетеля, а не автора."
         ),
         "witness_key": "Ключ подписи свидетеля",
+        "witness_head": "Засвидетельствованная редакция",
         "witness_check": (
             "Проверка: ssh-keygen -Y verify -n defender-desk-receipt-v1 с ключом свидетеля, для "
             "файлов receipts/{id}.json и receipts/{id}.json.sig из выгрузки."
@@ -527,11 +529,12 @@ _TEXTS: dict[str, dict[str, str]] = {
         ),
         "witness_line": "{seq}-нұсқаны алған куә: {name} ({code}); алған уақыты: {date}.",
         "witness_proves": (
-            "Бұл нені дәлелдейді: {seq}-нұсқаға дейінгі әр жазба көрсетілген уақыттан ({date}) "
-            "кешіктірмей болған, автордың сағаты не көрсетсе де. Бұл автордың емес, куәның "
-            "қолтаңбасы мен сағатына негізделген."
+            "Бұл нені дәлелдейді: {seq}-нұсқаға дейінгі әр жазба осы алу уақытынан кешіктірмей "
+            "болған, автордың сағаты не көрсетсе де. Бұл автордың емес, куәның қолтаңбасы мен "
+            "сағатына негізделген."
         ),
         "witness_key": "Куәның қолтаңба кілті",
+        "witness_head": "Куәландырылған нұсқа",
         "witness_check": (
             "Тексеру: ssh-keygen -Y verify -n defender-desk-receipt-v1, куәның кілтімен, "
             "экспорттағы receipts/{id}.json және receipts/{id}.json.sig файлдары үшін."
@@ -833,8 +836,9 @@ def _incident(
     pdf.line(pdf.l_margin, pdf.y, pdf.w - pdf.r_margin, pdf.y)
 
 
-def _sub_heading(pdf: ReportPDF, text: str) -> None:
-    if pdf.will_page_break(14):
+def _sub_heading(pdf: ReportPDF, text: str, keep: float = 14) -> None:
+    """A bold line kept with ``keep`` mm of what follows (never alone at a page's foot)."""
+    if pdf.will_page_break(keep):
         pdf.add_page()
     pdf.ln(1.5)
     pdf.paragraph(text, size=9.5, style="B")
@@ -870,7 +874,8 @@ def _evidence_list(
     language: str,
     heading: str | None = None,
 ) -> None:
-    _sub_heading(pdf, t["evidence"] if heading is None else heading)
+    # kept with the first file's lines (name, type and size, hash)
+    _sub_heading(pdf, t["evidence"] if heading is None else heading, keep=30 if items else 14)
     if not items:
         pdf.paragraph(t["no_evidence"], size=9, color=GREY_TEXT)
         return
@@ -1004,6 +1009,8 @@ def _obligations(pdf: ReportPDF, data: ReportInput, t: Mapping[str, str]) -> Non
         if v.evidence
     ]
     if with_files:
+        if pdf.will_page_break(55):  # the heading, the first entry and its first file together
+            pdf.add_page()
         pdf.heading(t["log_evidence"], size=14, space_before=9, outline_level=0)
         for title, files in with_files:
             _evidence_list(pdf, t, [_evidence(e) for e in files], data.language, heading=title)
@@ -1052,7 +1059,7 @@ def _witnesses(pdf: ReportPDF, data: ReportInput, t: Mapping[str, str]) -> None:
         pdf.fields(
             [
                 (t["witness_key"], w.fingerprint),
-                (t["chain_head"], f"{w.head_seq} · {w.head_hash}"),
+                (t["witness_head"], f"{w.head_seq} · {w.head_hash}"),
             ],
             size=8.5,
         )
