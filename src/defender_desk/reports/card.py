@@ -387,7 +387,7 @@ class _Card:
         inner_w = width - box - 2.5 * s
         top = pdf.y
         self.box(x + 0.3, top + 0.5 * s, box)
-        name = with_label(place.name, place.kind, " ({label})")
+        name = place.name + (f" ({place.kind})" if place.kind else "")
         self.text(name, 11.5 * s, style="B", x=inner_x, width=inner_w, max_lines=2)
         if place.phones:
             phones = "  ·  ".join(_keep(phone) for phone in place.phones)

@@ -1114,6 +1114,22 @@ def _opened_on(logged_at: str) -> str:
     return logged_at[:10]
 
 
+def _older_note(newer: _Seen, seq: int) -> Problem:
+    return Problem(
+        N_(
+            "history: older than export {export} that you opened on {date}"
+            " (its history ends at revision {seq}, that one at {newest}); every"
+            " revision in it is also in the newer one"
+        ),
+        {
+            "export": newer.export_id,
+            "date": _opened_on(newer.logged_at),
+            "seq": seq,
+            "newest": newer.head_seq,
+        },
+    )
+
+
 def _compare(
     conn: Connection, manifest: Manifest, signer: SignerInfo
 ) -> tuple[str, list[Problem], list[Problem], list[GoneRevision], str | None, int, int | None]:
@@ -1132,6 +1148,23 @@ def _compare(
     since: str | None = None
     status = "again" if again else "ok"
     known = _received_chain(conn, signer.signing_key)
+    if signer.status == "self":  # her own export: her own chain is the reference
+        if head.seq > 0:
+            row = conn.execute("SELECT hash FROM revisions WHERE seq = ?", (head.seq,)).fetchone()
+            if row is None or bytes(row[0]).hex() != head.hash:
+                problems.append(
+                    Problem(N_("history: this export does not match your own history"), {})
+                )
+                return "diverged", problems, notes, gone, since, len(others), newest
+        top = max(
+            (s for s in others if s.head_seq > head.seq),
+            key=lambda s: (s.head_seq, s.logged_at),
+            default=None,
+        )
+        if top is not None:
+            status = "again" if again else "older"
+            notes.append(_older_note(top, head.seq))
+        return status, problems, notes, gone, since, len(others), newest
     if known and len(known) == known[-1][0].seq:
         m, n = len(known), head.seq
         common = min(m, n)
@@ -1140,21 +1173,7 @@ def _compare(
             status = "again" if again else "older"
             top = max(others, key=lambda s: (s.head_seq, s.logged_at), default=None)
             if top is not None:
-                notes.append(
-                    Problem(
-                        N_(
-                            "history: older than export {export} that you opened on {date}"
-                            " (its history ends at revision {seq}, that one at {newest}); every"
-                            " revision in it is also in the newer one"
-                        ),
-                        {
-                            "export": top.export_id,
-                            "date": _opened_on(top.logged_at),
-                            "seq": n,
-                            "newest": top.head_seq,
-                        },
-                    )
-                )
+                notes.append(_older_note(top, n))
         elif not agree:
             low, high = 1, common  # the first seq where the two lines differ
             while low < high:
@@ -1218,11 +1237,6 @@ def _compare(
                         },
                     )
                 )
-    if signer.status == "self" and head.seq > 0:
-        row = conn.execute("SELECT hash FROM revisions WHERE seq = ?", (head.seq,)).fetchone()
-        if row is None or bytes(row[0]).hex() != head.hash:
-            status = "diverged"
-            problems.append(Problem(N_("history: this export does not match your own history"), {}))
     return status, problems, notes, gone, since, len(others), newest
 
 
