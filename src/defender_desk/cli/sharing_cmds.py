@@ -17,6 +17,7 @@ from typing import Any
 from defender_desk import safewrite
 from defender_desk.cli.common import Secrets, desk_for, print_error, print_json, say, warn
 from defender_desk.cli.vault_cmds import unlock
+from defender_desk.domain import wording
 from defender_desk.domain.dates import parse_when
 from defender_desk.errors import N_, DefenderDeskError
 from defender_desk.i18n import LANGUAGES, _, describe_error, get_language, ngettext
@@ -510,16 +511,8 @@ def cmd_backup(args: argparse.Namespace) -> int:
         assert isinstance(desk, SharingFacade)
         result = desk.backup(output)
     say(str(result.path))
-    warn(_(BACKUP_ADVICE))
+    warn(_(wording.ADVICE_BACKUP))
     return 0
-
-
-#: Shown after every backup; the other half of the advice ``init`` gives about the code.
-BACKUP_ADVICE = N_(
-    "Keep this file outside your home with someone who keeps it safe — for example your lawyer,"
-    " who cannot read it without your recovery code. Never give it to the person who keeps your"
-    " recovery code: the backup and the code together open your whole vault."
-)
 
 
 def cmd_restore(args: argparse.Namespace) -> int:

@@ -7,17 +7,8 @@ from typing import Any
 
 from defender_desk.app import Desk
 from defender_desk.cli.common import Secrets, desk_for, print_json, say, warn
-from defender_desk.errors import N_
+from defender_desk.domain import wording
 from defender_desk.i18n import _, ngettext
-
-#: Where the recovery code and the backup go: never to the same person (together they open
-#: everything). Shown by ``init`` and ``backup``; the same advice is in docs/sharing.md.
-RECOVERY_ADVICE = N_(
-    "Keep it on paper, outside your home, with one person you trust — for example a colleague"
-    " at a human rights organisation. Never give it to the person who keeps your backup (for"
-    " example your lawyer): the code and the backup together open your whole vault. With the"
-    " code you can open the vault if you forget the passphrase, and restore a backup."
-)
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -84,7 +75,7 @@ def cmd_init(args: argparse.Namespace) -> int:
             say("")
             say("    " + result.recovery_code)
             say("")
-            say(_(RECOVERY_ADVICE))
+            say(_(wording.ADVICE_RECOVERY_CODE))
             say("")
             say(_("Your verification code — read it aloud when you meet, to compare:"))
             say("")

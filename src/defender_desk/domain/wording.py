@@ -17,9 +17,32 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from defender_desk.domain.models import Relation
+from defender_desk.errors import N_
 from defender_desk.i18n import get_language
 
-__all__ = ["forbidden", "forbidden_label", "relation_word", "with_relation"]
+__all__ = [
+    "ADVICE_BACKUP",
+    "ADVICE_RECOVERY_CODE",
+    "forbidden",
+    "forbidden_label",
+    "relation_word",
+    "with_relation",
+]
+
+#: Where the recovery code goes (shown with the code: ``init``, the first-run wizard). The
+#: code and the backup are never with the same person: together they open everything.
+ADVICE_RECOVERY_CODE = N_(
+    "Keep it on paper, outside your home, with one person you trust — for example a colleague"
+    " at a human rights organisation. Never give it to the person who keeps your backup (for"
+    " example your lawyer): the code and the backup together open your whole vault. With the"
+    " code you can open the vault if you forget the passphrase, and restore a backup."
+)
+#: Where the backup goes (shown after each backup: ``backup``, the backup screen).
+ADVICE_BACKUP = N_(
+    "Keep this file outside your home with someone who keeps it safe — for example your lawyer,"
+    " who cannot read it without your recovery code. Never give it to the person who keeps your"
+    " recovery code: the backup and the code together open your whole vault."
+)
 
 _FORBIDDEN_LABEL: Mapping[str, str] = {
     "en": "Forbidden",
