@@ -43,27 +43,10 @@ TEXT_FILES = (
 # Docs that quote avoided variants on purpose (to say why they are avoided).
 DOCS_QUOTING_VARIANTS = ("glossary.md", "translation.md")
 
-# Variants still present in the two report files that another branch (the court package, issue
-# 19's items there) is rewriting at the same time. Tolerated here ONLY until that branch is merged:
-# the integrator empties this set; an entry that no longer occurs fails the test, so it cannot go
-# stale. Each entry: (file, language, variant as written in docs/terms.json).
-PENDING_IN_PARALLEL_BRANCH: frozenset[tuple[str, str, str]] = frozenset(
-    {
-        # chronology.py "f_severity": «Тяжесть» → «Серьёзность» (review item 18)
-        ("reports/chronology.py", "ru", "тяжесть"),
-        # chronology.py "attendance": «Журнал отметок в службе пробации» → «Журнал явок» (item 26)
-        ("reports/chronology.py", "ru", "журнал отметок"),
-        # chronology.py "s_erdr": «СДТБ нөмірі» → «СДТБТ (ЕРДР) нөмірі» (item 5)
-        ("reports/chronology.py", "kk", "СДТБ"),
-        # chronology.py "attendance"/"no_attendance": «Пробация қызметінде белгілену журналы»,
-        # «Белгілену жазбалары жоқ.» → «Келу журналы», «Тіркеуге келу жазбалары жоқ.» (items 22, 26)
-        ("reports/chronology.py", "kk", "белгілену"),
-        # chronology.py "o_source": «Основание (решение)» / «Негіз (шешім)» → «Приговор или
-        # постановление суда» / «Сот үкімі немесе қаулысы» (item 23)
-        ("reports/chronology.py", "ru", "решение (суда) for the verdict"),
-        ("reports/chronology.py", "kk", "шешім for the verdict"),
-    }
-)
+# Variants tolerated for a while in a file another branch is rewriting at the same time (empty
+# now: the court-package branch is merged). An entry that no longer occurs fails the test, so the
+# set cannot go stale. Each entry: (file, language, variant as written in docs/terms.json).
+PENDING_IN_PARALLEL_BRANCH: frozenset[tuple[str, str, str]] = frozenset()
 
 
 @dataclass(frozen=True)

@@ -90,15 +90,15 @@ def build(desk: Desk, today: date) -> dict[str, Any]:
         ids[key] = desk.add_person(draft).id
         return str(ids[key])
 
-    person("husband", name="Ерлан", role="family", relation="spouse")
+    person("husband", name="Ерлан", role="family", relation="husband")
     person(
         "mother",
         name="Гульнар",
         role="family",
-        relation="parent",
+        relation="mother",
         notes="Кредит в банке; давили через банк.",
     )
-    person("daughter", name="Айгерим", role="family", relation="child", notes="Старшая дочь.")
+    person("daughter", name="Айгерим", role="family", relation="daughter", notes="Старшая дочь.")
     person(
         "akimat",
         name="Отдел внутренней политики акимата",

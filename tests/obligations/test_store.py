@@ -517,10 +517,14 @@ def test_export_obligations(desk: Desk, clock: Clock, tmp_path: Path) -> None:
     assert rows["Запрет"].kind == "restriction (ban on public activity)"
     assert rows["Запрет"].ends == "25 June 2027"
     first, second = attendance
-    assert first.scheduled == "Monday, 28 April 2025, 10:00"
-    assert first.attended == "Tuesday, 29 April 2025, 15:00"
+    # the schedule's times, labelled as scheduled; what was logged is a day, never a time
+    assert first.scheduled == (
+        "Monday, 28 April 2025, 10:00; moved to: Tuesday, 29 April 2025, 15:00"
+    )
+    assert first.attended == "29 April 2025"
     assert (first.status, first.note) == ("attended", "[evidence files: 1]")
-    assert (second.status, second.attended, second.note) == ("missed", "", "болела")
+    assert first.evidence_ids == (desk.list_evidence()[0].id,) and first.record_id
+    assert (second.status, second.attended, second.note) == ("missed", "12 May 2025", "болела")
     assert second.obligation == "Отметка, ул. Абая, 1"
     [labour] = supervision
     assert (labour.when, labour.event) == ("10 March 2025", "compulsory labour — 2.5 h")

@@ -207,7 +207,10 @@ def test_cli_exit_codes_on_one_vector_of_each_kind(lawyer, scli, tmp_path):
         assert r.code == 1, (key, v.name, r.code, r.err)
         assert "error:" in r.err and "Traceback" not in r.err
         assert files_under(folder) == before, key
-        assert not r.out.strip() or key == "success"
+        # the only thing on stdout is the verdict (issue 13, item 5): never a partial listing
+        lines = r.out.splitlines()
+        assert len(lines) == 1 and lines[0].startswith("NOT VERIFIED: "), (key, r.out)
+        assert lines[0].removeprefix("NOT VERIFIED: ") in r.err
 
 
 def test_no_match_is_not_confused_with_damage(lawyer, tmp_path):

@@ -100,6 +100,15 @@ def test_lawyer_opens_her_export(sent, lawyer):
     assert again.chain.status == "again" and again.exit_code == 0
 
 
+def test_close_wipes_the_plaintext_in_place(sent, lawyer):
+    opened = lawyer.open_export(sent)
+    plain = opened._plain
+    size = len(plain)
+    assert size > 200_000 and plain.count(0) < size
+    opened.close()
+    assert len(plain) == size and plain.count(0) == size
+
+
 def test_she_opens_her_own_export(her, lawyer, tmp_path):
     add_record(her, tmp_path / "src")
     path = her.export(["me"], output=tmp_path).path
@@ -305,23 +314,36 @@ def test_extra_and_missing_files(sent, lawyer, tmp_path):
     assert [(f.name, f.status) for f in opened.files if not f.ok] == [("report.pdf", "missing")]
 
 
-def test_older_export_replayed_after_a_newer_one(her, lawyer, tmp_path, scli):
+def test_an_older_genuine_export_opens_after_a_newer_one(her, lawyer, tmp_path, scli):
+    """Issue 13, item 3: an older export whose chain is a prefix of what he has is genuine:
+    exit 0, a note naming the newer export and when he opened it, and it can be saved."""
     contact = introduce(her, lawyer)
     add_record(her, tmp_path / "src")
     old = her.export([contact.id], output=tmp_path).path
     her.add_incident({"category": "DD-SUMMONS", "title": "Позже", "happened": "2026-04-01"})
     new = her.export([contact.id], output=tmp_path).path
-    assert lawyer.open_export(new).chain.status == "ok"
+    newer = lawyer.open_export(new)
+    assert newer.chain.status == "ok"
     replay = lawyer.open_export(old)
-    assert replay.chain.status == "older" and replay.exit_code == 1
-    assert replay.hashes_ok and replay.signer.known
+    assert replay.chain.status == "older" and replay.exit_code == 0 and replay.ok
+    assert replay.hashes_ok and replay.signer.known and not replay.problems
+    [note] = replay.notes
+    assert note.fields["export"] == newer.export_id and note.fields["date"]
     assert lawyer.open_export(new).chain.status == "again"
     newest = her.export([contact.id], output=tmp_path).path
     fresh = lawyer.open_export(newest)
-    assert fresh.chain.status == "ok" and fresh.chain.earlier == 1
+    assert fresh.chain.status == "ok" and fresh.chain.earlier == 2
     lawyer.lock()
-    r = scli(lawyer.paths.root, ["open-export", str(old)], [LAWYER_PASS])
-    assert r.code == 1 and "older" in r.out
+    r = scli(
+        lawyer.paths.root, ["open-export", str(old), "--save-for-court", str(tmp_path / "c")],
+        [LAWYER_PASS],
+    )  # fmt: skip
+    assert r.code == 0, r.out + r.err
+    assert r.out.splitlines()[0].startswith("VERIFIED")
+    [note_line] = [line for line in r.out.splitlines() if "older than export" in line]
+    assert newer.export_id in note_line or fresh.export_id in note_line  # the note, once
+    assert "older than export" in r.out
+    assert (tmp_path / "c" / "report.pdf").is_file()
 
 
 def test_rewritten_history_is_reported(her, lawyer, tmp_path):

@@ -169,9 +169,7 @@ def test_an_unknown_signer_is_named_by_its_code(
     assert "fully verified" in screen.save_status.text()
 
 
-def test_an_older_export_replayed_is_reported(
-    controller: Any, made: Any, tmp_path: Path, qtbot: Any
-) -> None:
+def test_an_older_export_is_genuine(controller: Any, made: Any, tmp_path: Path, qtbot: Any) -> None:
     desk = controller.desk
     desk.add_person({"name": "Новый свидетель", "role": "witness"})
     newer = desk.export(["me"], output=tmp_path / "received")
@@ -179,10 +177,12 @@ def test_an_older_export_replayed_is_reported(
     _open(screen, newer.path, qtbot)
     assert screen.opened is not None and screen.opened.exit_code == 0
     _open(screen, made.path, qtbot)
-    assert screen.opened is not None and screen.opened.exit_code == 1
-    assert "OLDER EXPORT REPLAYED" in screen.chain.text()
-    assert "DO NOT RELY" in screen.verdict.text()
-    assert not screen.save_button.isEnabled()
+    # issue 13, item 3: an older export whose chain is a prefix of what was opened is genuine
+    # (exit 0, a note naming the newer export); it can be saved for court
+    assert screen.opened is not None and screen.opened.exit_code == 0
+    assert screen.opened.chain.status == "older"
+    assert newer.export_id in screen.opened.notes[0].english()
+    assert screen.save_button.isEnabled()
 
 
 def test_a_file_that_is_not_an_export(controller: Any, tmp_path: Path, qtbot: Any) -> None:

@@ -52,6 +52,7 @@ from defender_desk.app import Desk
 from defender_desk.cli.common import print_json, say
 from defender_desk.cli.record_cmds import _StdinText
 from defender_desk.cli.vault_cmds import unlock
+from defender_desk.domain import wording
 from defender_desk.domain.dates import FuzzyDate, Precision, parse_when
 from defender_desk.errors import N_, DefenderDeskError, UsageError
 from defender_desk.i18n import _, ngettext
@@ -615,6 +616,8 @@ def cmd_obligation_list(args: argparse.Namespace) -> int:
         say(_("No obligations recorded."))
     for ob in obligations:
         say(f"{ob.id}  {_kind_label(ob)}  {ob.title}  ({_period(ob)})")
+        if isinstance(ob, Restriction) and ob.forbids.strip():
+            say("    " + wording.forbidden(ob.forbids))
         log: list[AttendanceEntry | SupervisionEvent] = [
             *(e for e in attendance if e.obligation_id == ob.id),
             *(e for e in supervision if e.obligation_id == ob.id),

@@ -11,7 +11,7 @@ from defender_desk.app import Desk
 from defender_desk.cli import phone_cmds
 from defender_desk.cli.common import print_json, say
 from defender_desk.cli.vault_cmds import unlock
-from defender_desk.domain import taxonomy
+from defender_desk.domain import taxonomy, wording
 from defender_desk.domain.dates import parse_when
 from defender_desk.domain.models import (
     Channel,
@@ -25,7 +25,7 @@ from defender_desk.domain.models import (
     enum_label,
 )
 from defender_desk.errors import N_, UsageError
-from defender_desk.i18n import _, get_language, ngettext
+from defender_desk.i18n import LANGUAGES, _, get_language, ngettext
 from defender_desk.vault import history
 from defender_desk.vault.records import IncidentFilter
 
@@ -109,6 +109,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("id")
     p.add_argument("--json", action="store_true", help=_("print the result as JSON"))
     p.set_defaults(func=cmd_history)
+
+    p = sub.add_parser("categories", help=_("list the category codes for --category"))
+    p.add_argument("--json", action="store_true", help=_("print the result as JSON"))
+    p.add_argument(
+        "--lang",
+        dest="labels_lang",
+        choices=LANGUAGES,
+        help=_("language of the labels (default: the interface's)"),
+    )
+    p.set_defaults(func=cmd_categories)
 
     p = sub.add_parser("search", help=_("full-text search (same as incident list --query)"))
     p.add_argument("text")
@@ -325,6 +335,34 @@ def _print_incidents(desk: Desk, incidents: list[Incident], as_json: bool) -> No
 # -- commands ------------------------------------------------------------------------------------
 
 
+def cmd_categories(args: argparse.Namespace) -> int:
+    """Every category: its code and label, as a tree (also-listed places marked); no vault
+    needed."""
+    lang = args.labels_lang or get_language()
+    entries = list(taxonomy.walk())
+    if args.json:
+        print_json(
+            [
+                {
+                    "code": e.category.code,
+                    "parent": e.category.parent,
+                    "depth": e.depth,
+                    "primary": e.primary,
+                    "label": e.category.label(lang),
+                    "labels": dict(e.category.labels),
+                    "summons": taxonomy.is_summons(e.category.code),
+                }
+                for e in entries
+                if e.primary
+            ]
+        )
+        return 0
+    for e in entries:
+        also = "" if e.primary else "  " + _("(also listed here)")
+        say(f"{'  ' * e.depth}{e.category.code}  {e.category.label(lang)}{also}")
+    return 0
+
+
 def cmd_person_add(args: argparse.Namespace) -> int:
     with unlock(args) as desk:
         person = desk.add_person(_person_draft(args))
@@ -392,9 +430,10 @@ def cmd_incident_show(args: argparse.Namespace) -> int:
             return ", ".join(people[i].name if i in people else i for i in ids)
 
         # TRANSLATORS: the vault's owner in the list of people an incident was aimed at.
-        targets = ([_("myself")] if incident.targets_self else []) + (
-            [names(incident.target_ids)] if incident.target_ids else []
-        )
+        targets = ([_("myself")] if incident.targets_self else []) + [
+            wording.with_relation(people[i].name, people[i].relation) if i in people else i
+            for i in incident.target_ids
+        ]
         rows = [
             (_("Title"), incident.title),
             (_("When"), _when_range(incident)),

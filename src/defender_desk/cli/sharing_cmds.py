@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import unicodedata
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
@@ -17,14 +18,15 @@ from typing import Any
 from defender_desk import safewrite
 from defender_desk.cli.common import Secrets, desk_for, print_error, print_json, say, warn
 from defender_desk.cli.vault_cmds import unlock
+from defender_desk.domain import wording
 from defender_desk.domain.dates import parse_when
-from defender_desk.errors import N_
-from defender_desk.i18n import LANGUAGES, _, get_language, ngettext
+from defender_desk.errors import N_, DefenderDeskError
+from defender_desk.i18n import LANGUAGES, _, describe_error, get_language, ngettext
 from defender_desk.sharing.backup import BackupInfo
 from defender_desk.sharing.contacts import ROLE_LABELS, Contact, ContactRole
 from defender_desk.sharing.export import ExportSelection
 from defender_desk.sharing.facade import SharingFacade
-from defender_desk.sharing.open_export import OpenedExport
+from defender_desk.sharing.open_export import OpenedExport, Problem
 
 _STATUS = {
     "ok": N_("ok"),
@@ -106,9 +108,40 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument(
         "--save-for-court",
         metavar="DIR",
-        help=_("write the report and evidence files to this folder (readable by anyone there)"),
+        help=_(
+            "write every file, the signed manifest and a README for the court's expert to this"
+            " folder (readable by anyone there)"
+        ),
+    )
+    p.add_argument(
+        "--receipt",
+        metavar="OUT",
+        help=_(
+            "write a receipt signed with your key: the history you received and when (no record"
+            " content); give it back to the sender"
+        ),
+    )
+    p.add_argument(
+        "--accept-rewrite",
+        action="store_true",
+        help=_(
+            "accept a history that was rewritten since an earlier export (only after speaking to"
+            " the sender); recorded in your own history"
+        ),
     )
     p.set_defaults(func=cmd_open_export)
+
+    receipt = sub.add_parser(
+        "receipt", help=_("receipts your lawyer signed: independent witnesses of your history")
+    )
+    rsub = receipt.add_subparsers(dest="action", metavar=_("ACTION"))
+    rsub.required = True
+    p = rsub.add_parser("import", help=_("check a receipt and keep it in your history"))
+    p.add_argument("file", metavar="FILE")
+    p.set_defaults(func=cmd_receipt_import)
+    p = rsub.add_parser("list", help=_("list the receipts you keep"))
+    p.add_argument("--json", action="store_true", help=_("print the result as JSON"))
+    p.set_defaults(func=cmd_receipt_list)
 
     p = sub.add_parser("backup", help=_("back up the whole vault for your recovery code"))
     p.add_argument("-o", "--output", metavar="FILE", help=_("the file or folder to write to"))
@@ -273,7 +306,79 @@ def cmd_export(args: argparse.Namespace) -> int:
 # -- open-export -----------------------------------------------------------------------------
 
 
+def problem_text(problem: Problem) -> str:
+    return _(problem.message).format(
+        **{
+            k: _(v) if k == "reason" and isinstance(v, str) else v
+            for k, v in problem.fields.items()
+        }
+    )
+
+
+def _who(opened: OpenedExport) -> str:
+    signer = opened.signer
+    if signer.status == "self":
+        return _("you")
+    if signer.contact is not None:
+        return _("{name} (your contact)").format(name=signer.contact.name)
+    return _("an unknown key")
+
+
+def verdict_line(opened: OpenedExport) -> str:
+    """The first line: VERIFIED, or NOT VERIFIED and the first reason."""
+    if opened.ok:
+        return _(
+            "VERIFIED: signed by {who}; all {n} files intact; history consistent up to revision"
+            " {seq}"
+        ).format(who=_who(opened), n=len(opened.files), seq=opened.chain.head_seq)
+    problems = opened.problems
+    first = problem_text(problems[0])
+    if len(problems) == 1:
+        return _("NOT VERIFIED: {reason}").format(reason=first)
+    more = len(problems) - 1
+    return ngettext(
+        "NOT VERIFIED: {reason} (and {n} more problem, below)",
+        "NOT VERIFIED: {reason} (and {n} more problems, below)",
+        more,
+    ).format(reason=first, n=more)
+
+
+def shown(name: str) -> str:
+    """A file name as it is safe to print: control and bidi-override characters escaped."""
+    out = []
+    for ch in name:
+        if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Zl", "Zp"):
+            out.append(f"\\u{ord(ch):04x}")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
 def _print_opened(opened: OpenedExport) -> None:
+    say(verdict_line(opened))
+    problems = opened.problems
+    if len(problems) > 1:
+        for problem in problems:
+            say("  - " + problem_text(problem))
+    for note in opened.notes:
+        say(_("Note: {text}").format(text=problem_text(note)))
+    chain = opened.chain
+    if chain.gone:
+        say(_("Revisions you received that are gone or changed:"))
+        for g in chain.gone:
+            detail = " ".join(x for x in (g.operation, g.record_id, g.recorded_at) if x)
+            say(f"  {g.seq}  {detail}")
+        if chain.status == "diverged":
+            say(
+                _(
+                    "Speak to the sender first: restoring an older backup does this. Then you can"
+                    " accept the new history with --accept-rewrite; your choice is recorded in"
+                    " your history."
+                )
+            )
+    if chain.status == "accepted":
+        say(_("You accepted this rewritten history; your choice is recorded in your history."))
+    say("")
     signer = opened.signer
     if signer.status == "self":
         say(_("Signature: valid — signed by you."))
@@ -285,11 +390,11 @@ def _print_opened(opened: OpenedExport) -> None:
         say(_("Signature: valid, but by a key that is not one of your contacts."))
         say(_("Its verification code: {code}").format(code=signer.verification_code or "—"))
         say(_("Compare it with the sender in person before you add them as a contact."))
+    say(_("Signing key: {fingerprint}").format(fingerprint=signer.fingerprint))
     say(_("Made: {when}").format(when=opened.created_at))
     say(_("Files:"))
-    for f in opened.files:
-        say(f"  {_(_STATUS.get(f.status, f.status)):<12} {f.name}")
-    chain = opened.chain
+    for f in opened.files_failing_first:
+        say(f"  {_(_STATUS.get(f.status, f.status)):<12} {shown(f.name)}")
     if chain.status == "again":
         say(_("History chain: consistent; you opened this export before."))
     elif chain.ok:
@@ -299,9 +404,36 @@ def _print_opened(opened: OpenedExport) -> None:
             )
         )
     else:
-        say(_("History chain: PROBLEM"))
-        for problem in chain.problems:
-            say("  " + _(problem.message).format(**problem.fields))
+        say(_("History chain: PROBLEM (see above)"))
+    if opened.receipts:
+        say(_("Receipts (independent witnesses):"))
+        for r in opened.receipts:
+            who = {
+                "you": _("you"),
+                "contact": r.witness_name,
+                "unknown": _("{name} (not one of your contacts)").format(
+                    name=r.named_by_author or "—"
+                ),
+            }[r.witness_status]
+            state = _(_STATUS["ok"]) if r.ok else _("INVALID")
+            say(
+                "  "
+                + _("{state}  revision {seq} received by {who} on {when} ({fingerprint})").format(
+                    state=state,
+                    seq=r.head_seq,
+                    who=who,
+                    when=r.received_at,
+                    fingerprint=r.fingerprint,
+                )
+            )
+
+
+def _json_opened(opened: OpenedExport) -> dict[str, Any]:
+    data = opened.as_json()
+    data["verdict"] = verdict_line(opened)
+    data["problems"] = [problem_text(p) for p in opened.problems]
+    data["notes"] = [problem_text(p) for p in opened.notes]
+    return data
 
 
 def cmd_open_export(args: argparse.Namespace) -> int:
@@ -313,17 +445,40 @@ def cmd_open_export(args: argparse.Namespace) -> int:
         def ask() -> Any:
             return secrets.text(_("Passphrase of the identity file:"))
 
-        opened = desk.open_export(Path(args.file), identity_file=identity_file, ask_passphrase=ask)
+        try:
+            opened = desk.open_export(
+                Path(args.file),
+                identity_file=identity_file,
+                ask_passphrase=ask,
+                accept_rewrite=args.accept_rewrite,
+            )
+        except DefenderDeskError as exc:
+            reason = describe_error(exc).split("\n")[0]
+            if args.json:
+                verdict = _("NOT VERIFIED: {reason}").format(reason=reason)
+                print_json(
+                    {
+                        "ok": False,
+                        "exit_code": exc.exit_code,
+                        "problems": [reason],
+                        "verdict": verdict,
+                    }
+                )
+            else:
+                say(_("NOT VERIFIED: {reason}").format(reason=reason))
+            sys.stdout.flush()
+            raise
         try:
             if args.json:
-                print_json(opened.as_json())
+                print_json(_json_opened(opened))
             else:
                 _print_opened(opened)
             code = opened.exit_code
-            if args.save_for_court and code != 0:
+            if args.save_for_court and not opened.ok:
                 print_error(
                     _("nothing was saved: only an export that verified completely can be saved")
                 )
+                code = code or 1
             elif args.save_for_court:
                 warn(
                     _(
@@ -335,10 +490,62 @@ def cmd_open_export(args: argparse.Namespace) -> int:
                 if not args.json:
                     for path in written:
                         say(str(path))
+            if args.receipt and not opened.ok:
+                print_error(
+                    _(
+                        "no receipt was written: only an export that verified completely can be"
+                        " witnessed"
+                    )
+                )
+                code = code or 1
+            elif args.receipt:
+                path = desk.write_receipt(opened, Path(args.receipt))
+                if not args.json:
+                    say(
+                        _(
+                            "Receipt written to {path}. Give it back to the sender: it says that"
+                            " you received their history up to revision {seq} today, and holds"
+                            " no record content."
+                        ).format(path=path, seq=opened.chain.head_seq)
+                    )
         finally:
             opened.close()
     sys.stdout.flush()
     return code
+
+
+# -- receipts ----------------------------------------------------------------------------------
+
+
+def cmd_receipt_import(args: argparse.Namespace) -> int:
+    with unlock(args) as desk:
+        assert isinstance(desk, SharingFacade)
+        receipt = desk.import_receipt(Path(args.file))
+    say(
+        _(
+            "Receipt kept: revision {seq} of your history was received by {name} on {when}"
+            " (by their clock). Every later export carries it."
+        ).format(seq=receipt.head_seq, name=receipt.witness_name, when=receipt.received_at)
+    )
+    return 0
+
+
+def cmd_receipt_list(args: argparse.Namespace) -> int:
+    with unlock(args) as desk:
+        assert isinstance(desk, SharingFacade)
+        receipts = desk.list_receipts()
+    if args.json:
+        print_json([r.as_json() for r in receipts])
+        return 0
+    if not receipts:
+        say(_("No receipts yet."))
+    for r in receipts:
+        say(
+            _("{id}  revision {seq}  received by {name} on {when}").format(
+                id=r.id, seq=r.head_seq, name=r.witness_name, when=r.received_at
+            )
+        )
+    return 0
 
 
 # -- backup and restore ----------------------------------------------------------------------
@@ -350,6 +557,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
         assert isinstance(desk, SharingFacade)
         result = desk.backup(output)
     say(str(result.path))
+    warn(_(wording.ADVICE_BACKUP))
     return 0
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from defender_desk.app import Desk
 from defender_desk.cli.common import Secrets, desk_for, print_json, say, warn
+from defender_desk.domain import wording
 from defender_desk.i18n import _, ngettext
 
 
@@ -81,12 +82,11 @@ def cmd_init(args: argparse.Namespace) -> int:
             say("")
             say("    " + result.recovery_code)
             say("")
-            say(
-                _(
-                    "Keep it outside your home, for example with your lawyer. With it you can open "
-                    "the vault if you forget the passphrase, and restore a backup."
-                )
-            )
+            say(_(wording.ADVICE_RECOVERY_CODE))
+            say("")
+            say(_("Your verification code — read it aloud when you meet, to compare:"))
+            say("")
+            say("    " + code)
     finally:
         desk.lock()
     return 0

@@ -169,8 +169,20 @@ IdList = Annotated[list[RecordId], AfterValidator(_ids)]
 
 
 class Relation(StrEnum):
-    """A family member's relation to her ("herself" is ``Incident.targets_self``)."""
+    """A family member's relation to her ("herself" is ``Incident.targets_self``).
 
+    The specific relations say what Russian and Kazakh say (дочь / қызы, муж / күйеуі…); the
+    neutral ones (spouse, child, parent, sibling) stay valid, so records made before the
+    specific ones existed keep their exact bytes (the history chain hashes them)."""
+
+    DAUGHTER = "daughter"
+    SON = "son"
+    WIFE = "wife"
+    HUSBAND = "husband"
+    MOTHER = "mother"
+    FATHER = "father"
+    SISTER = "sister"
+    BROTHER = "brother"
     SPOUSE = "spouse"
     CHILD = "child"
     PARENT = "parent"
@@ -227,6 +239,14 @@ class FollowUpKind(StrEnum):
 
 
 RELATION_LABELS: Mapping[Relation, str] = {
+    Relation.DAUGHTER: N_("Daughter"),
+    Relation.SON: N_("Son"),
+    Relation.WIFE: N_("Wife"),
+    Relation.HUSBAND: N_("Husband"),
+    Relation.MOTHER: N_("Mother"),
+    Relation.FATHER: N_("Father"),
+    Relation.SISTER: N_("Sister"),
+    Relation.BROTHER: N_("Brother"),
     Relation.SPOUSE: N_("Spouse"),
     Relation.CHILD: N_("Child"),
     Relation.PARENT: N_("Parent"),
@@ -375,7 +395,9 @@ class Summons(BaseModel):
 
     who_summoned: ShortText = ""
     legal_basis: ShortText = ""
-    status: SummonsStatus = SummonsStatus.NONE_STATED
+    #: Her procedural status as the summons states it. ``None`` = not given (nothing is
+    #: assumed, and the report prints nothing); ``none_stated`` = the summons states none.
+    status: SummonsStatus | None = None
     erdr_number: str | None = None
     appointed: FuzzyDate | None = None  # when she was told to come
     place: Place = ""

@@ -284,20 +284,23 @@ class ObligationsFacade:
             ob = by_id[entry.obligation_id]
             assert isinstance(ob, CheckIn | Hearing)
             occ = _occurrence_on(ob, entry.occurrence)
+            # The schedule's time is labelled as scheduled; what was logged is a day and a
+            # status, never an arrival time (none is logged).
             scheduled = (
                 format_when(occ.scheduled, code) if occ else format_day(entry.occurrence, code)
             )
-            attended = ""
-            if entry.status == "attended":
-                attended = format_when(occ.at, code) if occ else format_day(entry.occurrence, code)
+            if occ is not None and occ.at != occ.scheduled:
+                scheduled += "; " + words["moved_to"].format(when=format_when(occ.at, code))
             place = ob.place if isinstance(ob, CheckIn) else ob.body
             att_rows.append(
                 ReportAttendance(
                     scheduled=scheduled,
                     status=words[entry.status],
-                    attended=attended,
+                    attended=format_day(entry.occurrence, code),
                     obligation=", ".join(p for p in (ob.title, place) if p),
                     note=_with_evidence(entry.note, len(entry.evidence), words),
+                    record_id=entry.id,
+                    evidence_ids=tuple(entry.evidence),
                 )
             )
 
@@ -314,6 +317,8 @@ class ObligationsFacade:
                     event=what,
                     authority=authority,
                     details=_with_evidence(event.note, len(event.evidence), words),
+                    record_id=event.id,
+                    evidence_ids=tuple(event.evidence),
                 )
             )
         return data, rows, att_rows, sup_rows
@@ -355,7 +360,7 @@ def _obligation_row(
             "title": ob.title,
             "starts": format_day(ob.start, lang),
             "ends": "" if ob.until is None else format_day(ob.until, lang),
-            "conditions": ob.forbids,
+            "forbids": ob.forbids,
             "source_decision": ob.decision,
             "status": status,
         }
@@ -403,6 +408,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "labour": "compulsory labour",
         "hours": "{n} h",
         "evidence": "[evidence files: {n}]",
+        "moved_to": "moved to: {when}",
     },
     "ru": {
         "probation": "пробационный контроль",
@@ -418,6 +424,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "labour": "принудительный труд",
         "hours": "{n} ч",
         "evidence": "[файлов-доказательств: {n}]",
+        "moved_to": "новое время: {when}",
     },
     "kk": {
         "probation": "пробациялық бақылау",
@@ -433,5 +440,6 @@ _WORDS: dict[str, dict[str, str]] = {
         "labour": "мәжбүрлі еңбек",
         "hours": "{n} сағ",
         "evidence": "[дәлелдеме файлдары: {n}]",
+        "moved_to": "жаңа уақыты: {when}",
     },
 }

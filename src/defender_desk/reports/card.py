@@ -36,6 +36,7 @@ __all__ = [
     "CardPlace",
     "default_first_steps",
     "render_card",
+    "with_label",
 ]
 
 
@@ -116,8 +117,8 @@ _TEXTS: dict[str, dict[str, str]] = {
         "meta_title": "Памятка",
         "title": "Если человека задержали",
         "subtitle": (
-            "Действуйте по шагам. Отмечайте каждое место, куда обратились, и записывайте "
-            "ответ, время и имя или номер жетона сотрудника."
+            "Действуйте по шагам. Ставьте галочку у каждого места, куда обратились, и "
+            "записывайте ответ, время и имя или номер жетона сотрудника."
         ),
         "person": "Кого ищем",
         "dob": "Дата рождения",
@@ -323,7 +324,7 @@ class _Card:
             pdf.ln(1 * s)
             return
         for contact in contacts[:_MAX_CONTACTS]:
-            name = contact.name + (f" — {contact.role}" if contact.role else "")
+            name = with_label(contact.name, contact.role, " — {label}")
             self.text(name, 12.5 * s, max_lines=2)
             phones = "  ·  ".join(_keep(phone) for phone in contact.phones) or "—"
             self.text(phones, 16 * s, style="B", max_lines=2)
@@ -405,6 +406,16 @@ class _Card:
             pdf.set_y(pdf.y + self.lh(8.5 * s))
             self.write_line(inner_x + label_w, pdf.y, inner_w - label_w)
         return float(pdf.y)
+
+
+def with_label(name: str, label: str, template: str) -> str:
+    """``name`` followed by its ``label`` (a role, a kind) — unless the name already says it:
+    "Нурлан (адвокат)" with the role "адвокат" stays "Нурлан (адвокат)", never
+    "Нурлан (адвокат) (адвокат)"."""
+    label = " ".join(label.split())
+    if not label or label.casefold() in " ".join(name.split()).casefold():
+        return name
+    return name + template.format(label=label)
 
 
 def _keep(text: str) -> str:

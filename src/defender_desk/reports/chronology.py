@@ -36,10 +36,13 @@ __all__ = [
     "ReportIncident",
     "ReportInput",
     "ReportObligation",
+    "ReportPerson",
     "ReportSummons",
     "ReportSupervision",
     "ReportTimelineEntry",
+    "ReportWitness",
     "render_chronology",
+    "texts",
 ]
 
 LANGUAGES: tuple[str, ...] = ("en", "ru", "kk")
@@ -63,11 +66,12 @@ EvidenceLike = ReportEvidence | tuple[str, str, int, str]
 
 @dataclass(frozen=True, slots=True)
 class ReportSummons:
-    """Details of a summons or an invitation to a "conversation" ("" = not stated)."""
+    """Details of a summons or an invitation to a "conversation". "" (or None) = not given:
+    such a field is not printed at all — nothing is assumed."""
 
     summoned_by: str = ""
     legal_basis: str = ""
-    status: str = ""  # her procedural status, as a label: witness, suspect, none stated
+    status: str = ""  # her procedural status as the summons states it, as a label
     erdr_number: str = ""  # pre-trial investigation number (ЕРДР)
     when: str = ""
     place: str = ""
@@ -104,6 +108,7 @@ class ReportIncident:
     witnesses: Sequence[str] = ()
     follow_up: Sequence[str] = ()
     timeline: Sequence[ReportTimelineEntry] = ()
+    recorded: str = ""  # when it was entered in the record (and last changed), rendered
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,27 +124,65 @@ class ReportObligation:
     conditions: str = ""
     source_decision: str = ""
     status: str = ""  # e.g. "ends in 31 days"
+    forbids: str = ""  # a restriction: what it forbids, printed as "Forbidden: …"
 
 
 @dataclass(frozen=True, slots=True)
 class ReportAttendance:
-    """One entry of the attendance log (proof of compliance)."""
+    """One entry of the attendance log (proof of compliance). ``scheduled`` is the time the
+    schedule set (printed as scheduled); ``attended`` only what was logged — a date, never an
+    invented time. ``evidence`` is listed under the entry; ``evidence_ids`` name it for the
+    export, which resolves them."""
 
     scheduled: str
     status: str  # label: attended, moved, missed
     attended: str = ""
     obligation: str = ""  # which check-in / where
     note: str = ""
+    record_id: str = ""
+    evidence_ids: Sequence[str] = ()
+    evidence: Sequence[EvidenceLike] = ()
+    recorded: str = ""  # when the entry was written in the log, rendered
 
 
 @dataclass(frozen=True, slots=True)
 class ReportSupervision:
-    """A supervision event (a visit, a warning, a change of conditions…)."""
+    """A supervision event (a visit, a warning, a change of conditions…), with its evidence."""
 
     when: str
     event: str
     authority: str = ""
     details: str = ""
+    record_id: str = ""
+    evidence_ids: Sequence[str] = ()
+    evidence: Sequence[EvidenceLike] = ()
+    recorded: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ReportPerson:
+    """Someone named in the exported incidents: labels already in the report's language."""
+
+    name: str
+    role: str = ""
+    relation: str = ""  # her relation to the owner ("дочь"), family only
+    institution: str = ""
+    record_id: str = ""
+    recorded: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ReportWitness:
+    """A receipt: ``name`` (``code``, key ``fingerprint``) received chain head ``head_seq`` on
+    ``received`` (rendered, the witness's own clock)."""
+
+    name: str
+    verification_code: str
+    fingerprint: str
+    head_seq: int
+    head_hash: str
+    received: str
+    receipt_id: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +208,9 @@ class ReportInput:
     by_actor_kind: Mapping[str, int] = field(default_factory=dict)
     by_target: Mapping[str, int] = field(default_factory=dict)
     obligations_included: bool = True
+    people: Sequence[ReportPerson] = ()
+    witnesses: Sequence[ReportWitness] = ()
+    signing_key_fingerprint: str = ""  # SHA256:… as ssh-keygen prints it
 
 
 # -- fixed texts ------------------------------------------------------------------------------
@@ -172,6 +218,52 @@ class ReportInput:
 _TEXTS: dict[str, dict[str, str]] = {
     "en": {
         "meta_title": "Chronology",
+        "self_target": "the author of the records",
+        "recorded": "Entered in the record",
+        "recorded_changed": "{first}; last changed {last}",
+        "signing_key": "Signer's signing key (SHA-256 fingerprint, as ssh-keygen prints it)",
+        "people": "People",
+        "people_note": (
+            "Everyone named in the incidents of this export. Relations are to the author of the "
+            "records."
+        ),
+        "p_name": "Name",
+        "p_role": "Role",
+        "p_relation": "Relation to the author",
+        "p_institution": "Institution",
+        "p_recorded": "Entered",
+        "o_forbids": "Forbidden",
+        "a_no": "No.",
+        "a_recorded": "Entered",
+        "attendance_note": (
+            "“Scheduled time” is the time the schedule set. “Logged” is only what was written in "
+            "the log: the day and what happened — no time of arrival was logged."
+        ),
+        "log_evidence": "Evidence for the log",
+        "a_entry": "Attendance log No. {n}: {when}, {status}",
+        "v_entry": "Supervision event No. {n}: {when}, {event}",
+        "witnesses": "Independent witnesses",
+        "witnesses_intro": (
+            "Every date in this report comes from the author's own computer clock. A receipt is "
+            "an independent witness: another person, with their own signing key and by their "
+            "own clock, confirms having received the history chain up to a given revision."
+        ),
+        "witness_line": "Head {seq} was received by {name} ({code}) on {date}.",
+        "witness_proves": (
+            "What this proves: every record up to revision {seq} existed no later than {date}, "
+            "whatever the author's clock said. It rests on the witness's signature and clock, "
+            "not on the author's."
+        ),
+        "witness_key": "Witness's signing key",
+        "witness_head": "Witnessed chain head",
+        "witness_check": (
+            "To check: ssh-keygen -Y verify -n defender-desk-receipt-v1 with the witness's key, "
+            "on receipts/{id}.json and receipts/{id}.json.sig in the export."
+        ),
+        "no_witnesses": (
+            "This export carries no receipt. Without one, the dates in this report rest on the "
+            "author's computer clock alone."
+        ),
         "title": "Chronology of incidents",
         "page": "Page {page} of {pages}",
         "compiled_by": "Compiled by",
@@ -246,12 +338,12 @@ _TEXTS: dict[str, dict[str, str]] = {
         "o_authority": "Authority",
         "o_schedule": "Schedule",
         "o_conditions": "Conditions",
-        "o_source": "Source decision",
+        "o_source": "Court verdict or ruling",
         "o_status": "Status",
         "attendance": "Attendance log",
         "no_attendance": "No check-ins recorded.",
-        "a_scheduled": "Scheduled",
-        "a_attended": "Attended",
+        "a_scheduled": "Scheduled time",
+        "a_attended": "Logged",
         "a_status": "Status",
         "a_obligation": "Check-in",
         "a_note": "Note",
@@ -265,6 +357,54 @@ _TEXTS: dict[str, dict[str, str]] = {
     "ru": {
         "meta_title": "Хронология",
         "title": "Хронология инцидентов",
+        "self_target": "автор записей",
+        "recorded": "Внесено в записи",
+        "recorded_changed": "{first}; последнее изменение: {last}",
+        "signing_key": "Ключ подписи составителя (отпечаток SHA-256, как его выводит ssh-keygen)",
+        "people": "Люди",
+        "people_note": (
+            "Все, кто упомянут в инцидентах этой выгрузки. Родство указано по отношению к автору "
+            "записей."
+        ),
+        "p_name": "Имя",
+        "p_role": "Роль",
+        "p_relation": "Кем приходится автору",
+        "p_institution": "Учреждение",
+        "p_recorded": "Внесено",
+        "o_forbids": "Запрещено",
+        "a_no": "№",
+        "a_recorded": "Внесено",
+        "attendance_note": (
+            "«Время по графику» — время, назначенное графиком. «Отмечено в журнале» — только то, "
+            "что записано в журнал: день и что произошло; время прихода не записывалось."
+        ),
+        "log_evidence": "Доказательства к журналу",
+        "a_entry": "Запись журнала № {n}: {when}, {status}",
+        "v_entry": "Событие контроля № {n}: {when}, {event}",
+        "witnesses": "Независимые свидетели",
+        "witnesses_intro": (
+            "Все даты в этом отчёте взяты с часов компьютера автора записей. Расписка — "
+            "независимый свидетель: другой человек своим ключом подписи и по своим часам "
+            "подтверждает, что получил цепочку истории до определённой редакции."
+        ),
+        "witness_line": (
+            "Редакция {seq} получена свидетелем: {name} ({code}); время получения: {date}."
+        ),
+        "witness_proves": (
+            "Что это доказывает: каждая запись до редакции {seq} существовала не позднее этого "
+            "времени получения, что бы ни показывали часы автора записей. Это основано на "
+            "подписи и часах свидетеля, а не автора."
+        ),
+        "witness_key": "Ключ подписи свидетеля",
+        "witness_head": "Засвидетельствованная редакция",
+        "witness_check": (
+            "Проверка: ssh-keygen -Y verify -n defender-desk-receipt-v1 с ключом свидетеля, для "
+            "файлов receipts/{id}.json и receipts/{id}.json.sig из выгрузки."
+        ),
+        "no_witnesses": (
+            "В эту выгрузку не вложено ни одной расписки. Без них даты в этом отчёте основаны "
+            "только на часах компьютера автора записей."
+        ),
         "page": "Страница {page} из {pages}",
         "compiled_by": "Составитель",
         "period": "Период",
@@ -280,8 +420,8 @@ _TEXTS: dict[str, dict[str, str]] = {
             "указаны хеш SHA-256 и размер каждого файла, включая этот отчёт, а manifest.sig — "
             "подпись составителя под manifest.json. Проверьте подпись (в Defender Desk или "
             "командой ssh-keygen -Y verify, пространство имён defender-desk-export-v1) и хеши "
-            "(sha256sum -c), а также сверьте код проверки выше с кодом, который составитель "
-            "продиктовал вам лично. По последнему хешу цепочки следующие выгрузки того же "
+            "(sha256sum -c), а также сверьте код проверки выше с кодом, который вам лично "
+            "продиктовали при встрече. По последнему хешу цепочки следующие выгрузки того же "
             "составителя покажут, что в этой выгрузке ничего не было изменено задним числом."
         ),
         "summary": "Сводка",
@@ -308,7 +448,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "f_targets": "Кому адресовано",
         "f_actors": "Кто действовал",
         "f_channel": "Способ",
-        "f_severity": "Тяжесть",
+        "f_severity": "Серьёзность",
         "f_tags": "Метки",
         "f_witnesses": "Свидетели",
         "f_follow_up": "Принятые меры",
@@ -338,12 +478,12 @@ _TEXTS: dict[str, dict[str, str]] = {
         "o_authority": "Орган",
         "o_schedule": "График",
         "o_conditions": "Условия",
-        "o_source": "Основание (решение)",
+        "o_source": "Приговор или постановление суда",
         "o_status": "Состояние",
-        "attendance": "Журнал отметок в службе пробации",
+        "attendance": "Журнал явок",
         "no_attendance": "Отметки не записаны.",
-        "a_scheduled": "Назначено",
-        "a_attended": "Фактически",
+        "a_scheduled": "Время по графику",
+        "a_attended": "Отмечено в журнале",
         "a_status": "Отметка",
         "a_obligation": "Обязанность",
         "a_note": "Примечание",
@@ -357,6 +497,52 @@ _TEXTS: dict[str, dict[str, str]] = {
     "kk": {
         "meta_title": "Хронология",
         "title": "Оқиғалар хронологиясы",
+        "self_target": "жазбалардың авторы",
+        "recorded": "Жазбаға енгізілген",
+        "recorded_changed": "{first}; соңғы өзгеріс: {last}",
+        "signing_key": "Құрастырушының қолтаңба кілті (ssh-keygen шығаратын SHA-256 саусақ ізі)",
+        "people": "Адамдар",
+        "people_note": (
+            "Осы экспорттағы оқиғаларда аталған барлық адамдар. Туыстығы жазбалар авторына "
+            "қатысты көрсетілген."
+        ),
+        "p_name": "Аты",
+        "p_role": "Рөлі",
+        "p_relation": "Авторға кім болады",
+        "p_institution": "Мекеме",
+        "p_recorded": "Енгізілген",
+        "o_forbids": "Тыйым салынады",
+        "a_no": "№",
+        "a_recorded": "Енгізілген",
+        "attendance_note": (
+            "«Кесте бойынша уақыты» — кестеде белгіленген уақыт. «Журналға жазылғаны» — журналға "
+            "жазылғаны ғана: күні және не болғаны; келген уақыты жазылмаған."
+        ),
+        "log_evidence": "Журналға қатысты дәлелдемелер",
+        "a_entry": "Журнал жазбасы № {n}: {when}, {status}",
+        "v_entry": "Бақылау жағдайы № {n}: {when}, {event}",
+        "witnesses": "Тәуелсіз куәлар",
+        "witnesses_intro": (
+            "Бұл есептегі барлық күндер жазбалар авторының компьютер сағатынан алынған. Қолхат — "
+            "тәуелсіз куә: басқа адам өз қолтаңба кілтімен және өз сағаты бойынша тарих тізбегін "
+            "белгілі бір нұсқаға дейін алғанын растайды."
+        ),
+        "witness_line": "{seq}-нұсқаны алған куә: {name} ({code}); алған уақыты: {date}.",
+        "witness_proves": (
+            "Бұл нені дәлелдейді: {seq}-нұсқаға дейінгі әр жазба осы алу уақытынан кешіктірмей "
+            "болған, автордың сағаты не көрсетсе де. Бұл автордың емес, куәның қолтаңбасы мен "
+            "сағатына негізделген."
+        ),
+        "witness_key": "Куәның қолтаңба кілті",
+        "witness_head": "Куәландырылған нұсқа",
+        "witness_check": (
+            "Тексеру: ssh-keygen -Y verify -n defender-desk-receipt-v1, куәның кілтімен, "
+            "экспорттағы receipts/{id}.json және receipts/{id}.json.sig файлдары үшін."
+        ),
+        "no_witnesses": (
+            "Бұл экспортқа бірде-бір қолхат салынбаған. Оларсыз бұл есептегі күндер тек жазбалар "
+            "авторының компьютер сағатына негізделеді."
+        ),
         "page": "{pages} беттің {page}-беті",
         "compiled_by": "Құрастырушы",
         "period": "Кезең",
@@ -373,7 +559,7 @@ _TEXTS: dict[str, dict[str, str]] = {
             "manifest.sig — құрастырушының manifest.json файлына қойған қолтаңбасы. Қолтаңбаны "
             "(Defender Desk бағдарламасында немесе ssh-keygen -Y verify командасымен, аттар "
             "кеңістігі defender-desk-export-v1) және хэштерді (sha256sum -c) тексеріңіз, "
-            "сондай-ақ жоғарыдағы тексеру кодын құрастырушы сізге өзі айтқан кодпен "
+            "сондай-ақ жоғарыдағы тексеру кодын сізге кездесуде жеке айтылған кодпен "
             "салыстырыңыз. Тізбектің соңғы хэші арқылы сол құрастырушының кейінгі экспорттары "
             "осы экспорттағы ештеңенің кейін өзгертілмегенін көрсетеді."
         ),
@@ -411,7 +597,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "s_by": "Кім шақырды",
         "s_basis": "Құқықтық негізі",
         "s_status": "Іс жүргізу мәртебесі",
-        "s_erdr": "СДТБ нөмірі",
+        "s_erdr": "СДТБТ (ЕРДР) нөмірі",
         "s_when": "Күні мен уақыты",
         "s_place": "Орны",
         "s_lawyer": "Адвокат қатысты ма",
@@ -431,12 +617,12 @@ _TEXTS: dict[str, dict[str, str]] = {
         "o_authority": "Орган",
         "o_schedule": "Кестесі",
         "o_conditions": "Шарттары",
-        "o_source": "Негіз (шешім)",
+        "o_source": "Сот үкімі немесе қаулысы",
         "o_status": "Жағдайы",
-        "attendance": "Пробация қызметінде белгілену журналы",
-        "no_attendance": "Белгілену жазбалары жоқ.",
-        "a_scheduled": "Белгіленген уақыты",
-        "a_attended": "Нақты келген уақыты",
+        "attendance": "Келу журналы",
+        "no_attendance": "Тіркеуге келу жазбалары жоқ.",
+        "a_scheduled": "Кесте бойынша уақыты",
+        "a_attended": "Журналға жазылғаны",
         "a_status": "Белгі",
         "a_obligation": "Міндет",
         "a_note": "Ескертпе",
@@ -543,9 +729,12 @@ def _cover(pdf: ReportPDF, data: ReportInput, t: Mapping[str, str], count: int) 
     )
     for key, value, size in (
         ("verification_code", data.verification_code, 14.0),
+        ("signing_key", data.signing_key_fingerprint, 9.0),
         ("export_id", data.export_id, 9.0),
         ("chain_head", data.chain_head, 8.5),
     ):
+        if key == "signing_key" and not value:
+            continue
         pdf.ln(1.5)
         pdf.paragraph(t[key], size=9.5, style="B", color=GREY_TEXT)
         pdf.mono_block(value or "—", size=size)
@@ -628,6 +817,8 @@ def _incident(
         rows.append((t["f_witnesses"], _join(inc.witnesses)))
     if inc.follow_up:
         rows.append((t["f_follow_up"], "\n".join(inc.follow_up)))
+    if inc.recorded:
+        rows.append((t["recorded"], inc.recorded))
     pdf.fields(rows)
     if inc.description:
         pdf.ln(1)
@@ -645,8 +836,9 @@ def _incident(
     pdf.line(pdf.l_margin, pdf.y, pdf.w - pdf.r_margin, pdf.y)
 
 
-def _sub_heading(pdf: ReportPDF, text: str) -> None:
-    if pdf.will_page_break(14):
+def _sub_heading(pdf: ReportPDF, text: str, keep: float = 14) -> None:
+    """A bold line kept with ``keep`` mm of what follows (never alone at a page's foot)."""
+    if pdf.will_page_break(keep):
         pdf.add_page()
     pdf.ln(1.5)
     pdf.paragraph(text, size=9.5, style="B")
@@ -654,25 +846,36 @@ def _sub_heading(pdf: ReportPDF, text: str) -> None:
 
 
 def _summons(pdf: ReportPDF, t: Mapping[str, str], s: ReportSummons) -> None:
-    _sub_heading(pdf, t["summons"])
-    lawyer = {True: t["yes"], False: t["no"], None: t["not_stated"]}[s.lawyer_present]
-    pdf.fields(
-        [
-            (t["s_by"], s.summoned_by or t["not_stated"]),
-            (t["s_basis"], s.legal_basis or t["not_stated"]),
-            (t["s_status"], s.status or t["not_stated"]),
-            (t["s_erdr"], s.erdr_number or t["not_stated"]),
-            (t["s_when"], s.when or t["not_stated"]),
-            (t["s_place"], s.place or t["not_stated"]),
+    """Only what was given: an unset field is not printed (nothing is assumed)."""
+    lawyer = {True: t["yes"], False: t["no"], None: ""}[s.lawyer_present]
+    rows = [
+        (label, value)
+        for label, value in (
+            (t["s_by"], s.summoned_by),
+            (t["s_basis"], s.legal_basis),
+            (t["s_status"], s.status),
+            (t["s_erdr"], s.erdr_number),
+            (t["s_when"], s.when),
+            (t["s_place"], s.place),
             (t["s_lawyer"], lawyer),
-        ]
-    )
+        )
+        if value.strip()
+    ]
+    if not rows:
+        return
+    _sub_heading(pdf, t["summons"])
+    pdf.fields(rows)
 
 
 def _evidence_list(
-    pdf: ReportPDF, t: Mapping[str, str], items: Sequence[ReportEvidence], language: str
+    pdf: ReportPDF,
+    t: Mapping[str, str],
+    items: Sequence[ReportEvidence],
+    language: str,
+    heading: str | None = None,
 ) -> None:
-    _sub_heading(pdf, t["evidence"])
+    # kept with the first file's lines (name, type and size, hash)
+    _sub_heading(pdf, t["evidence"] if heading is None else heading, keep=30 if items else 14)
     if not items:
         pdf.paragraph(t["no_evidence"], size=9, color=GREY_TEXT)
         return
@@ -717,6 +920,10 @@ def _evidence_list(
         pdf.ln(1.5)
 
 
+def _same(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
 def _obligations(pdf: ReportPDF, data: ReportInput, t: Mapping[str, str]) -> None:
     pdf.add_page()
     pdf.heading(t["obligations"], size=16, outline_level=0)
@@ -724,7 +931,7 @@ def _obligations(pdf: ReportPDF, data: ReportInput, t: Mapping[str, str]) -> Non
         pdf.paragraph(t["no_obligations"], size=10, color=GREY_TEXT)
     for ob in data.obligations:
         pdf.heading(ob.title or ob.kind, size=11.5, space_before=4)
-        rows = [(t["o_kind"], ob.kind)]
+        rows = [] if _same(ob.title, ob.kind) else [(t["o_kind"], ob.kind)]
         if ob.starts or ob.ends:
             rows.append((t["o_period"], f"{ob.starts or '…'} — {ob.ends or '…'}"))
         for key, value in (
@@ -734,24 +941,42 @@ def _obligations(pdf: ReportPDF, data: ReportInput, t: Mapping[str, str]) -> Non
             ("o_source", ob.source_decision),
             ("o_status", ob.status),
         ):
-            if value:
+            if value and not (key == "o_authority" and _same(value, ob.title)):
                 rows.append((t[key], value))
-        pdf.fields(rows)
+        if rows:
+            pdf.fields(rows)
+        if ob.forbids.strip():
+            # What a restriction forbids reads as a ban, never as a duty ("Conditions").
+            pdf.ln(0.5)
+            pdf.paragraph(f"{t['o_forbids']}: {ob.forbids.strip()}", size=9.5, style="B")
 
     pdf.heading(t["attendance"], size=14, space_before=9, outline_level=0)
     if not data.attendance:
         pdf.paragraph(t["no_attendance"], size=10, color=GREY_TEXT)
     else:
+        pdf.paragraph(t["attendance_note"], size=8.5, color=GREY_TEXT)
+        pdf.ln(1)
         pdf.data_table(
             [
-                Column(t["a_scheduled"], 1.3),
-                Column(t["a_attended"], 1.3),
-                Column(t["a_status"], 1.0),
-                Column(t["a_obligation"], 1.5),
-                Column(t["a_note"], 2.2),
+                Column(t["a_no"], 0.45, align="R"),
+                Column(t["a_scheduled"], 1.45),
+                Column(t["a_attended"], 1.35),
+                Column(t["a_obligation"], 1.4),
+                Column(t["a_note"], 1.6),
+                Column(t["a_recorded"], 1.25),
             ],
-            [(a.scheduled, a.attended, a.status, a.obligation, a.note) for a in data.attendance],
-            size=8.5,
+            [
+                (
+                    str(n),
+                    a.scheduled,
+                    f"{a.status}: {a.attended}" if a.attended else a.status,
+                    a.obligation,
+                    a.note,
+                    a.recorded,
+                )
+                for n, a in enumerate(data.attendance, start=1)
+            ],
+            size=8,
         )
 
     pdf.heading(t["supervision"], size=14, space_before=9, outline_level=0)
@@ -760,14 +985,92 @@ def _obligations(pdf: ReportPDF, data: ReportInput, t: Mapping[str, str]) -> Non
     else:
         pdf.data_table(
             [
+                Column(t["a_no"], 0.45, align="R"),
                 Column(t["v_when"], 1.2),
                 Column(t["v_event"], 1.6),
-                Column(t["v_authority"], 1.5),
-                Column(t["v_details"], 3.0),
+                Column(t["v_authority"], 1.4),
+                Column(t["v_details"], 2.2),
+                Column(t["a_recorded"], 1.25),
             ],
-            [(s.when, s.event, s.authority, s.details) for s in data.supervision],
+            [
+                (str(n), v.when, v.event, v.authority, v.details, v.recorded)
+                for n, v in enumerate(data.supervision, start=1)
+            ],
+            size=8,
+        )
+
+    with_files = [
+        (t["a_entry"].format(n=n, when=a.scheduled, status=a.status), a.evidence)
+        for n, a in enumerate(data.attendance, start=1)
+        if a.evidence
+    ] + [
+        (t["v_entry"].format(n=n, when=v.when, event=v.event), v.evidence)
+        for n, v in enumerate(data.supervision, start=1)
+        if v.evidence
+    ]
+    if with_files:
+        if pdf.will_page_break(55):  # the heading, the first entry and its first file together
+            pdf.add_page()
+        pdf.heading(t["log_evidence"], size=14, space_before=9, outline_level=0)
+        for title, files in with_files:
+            _evidence_list(pdf, t, [_evidence(e) for e in files], data.language, heading=title)
+
+
+def _people(pdf: ReportPDF, data: ReportInput, t: Mapping[str, str]) -> None:
+    pdf.heading(t["people"], size=16, space_before=9, outline_level=0)
+    pdf.paragraph(t["people_note"], size=8.5, color=GREY_TEXT)
+    pdf.ln(1)
+    if not data.people:
+        pdf.paragraph(t["none"], size=9.5, color=GREY_TEXT)
+        return
+    pdf.data_table(
+        [
+            Column(t["p_name"], 1.9),
+            Column(t["p_role"], 1.3),
+            Column(t["p_relation"], 1.3),
+            Column(t["p_institution"], 1.6),
+            Column(t["p_recorded"], 1.5),
+        ],
+        [(p.name, p.role, p.relation, p.institution, p.recorded) for p in data.people],
+        size=8.5,
+        max_lines=6,
+    )
+
+
+def _witnesses(pdf: ReportPDF, data: ReportInput, t: Mapping[str, str]) -> None:
+    pdf.add_page()
+    pdf.heading(t["witnesses"], size=16, outline_level=0)
+    pdf.paragraph(t["witnesses_intro"], size=9.5)
+    pdf.ln(2)
+    if not data.witnesses:
+        pdf.paragraph(t["no_witnesses"], size=9.5, color=GREY_TEXT)
+        return
+    for w in data.witnesses:
+        if pdf.will_page_break(40):
+            pdf.add_page()
+        pdf.ln(2)
+        line = t["witness_line"].format(
+            seq=w.head_seq, name=w.name, code=w.verification_code, date=w.received
+        )
+        pdf.paragraph(line, size=10.5, style="B")
+        pdf.ln(0.5)
+        pdf.paragraph(t["witness_proves"].format(seq=w.head_seq, date=w.received), size=9.5)
+        pdf.ln(0.5)
+        pdf.fields(
+            [
+                (t["witness_key"], w.fingerprint),
+                (t["witness_head"], f"{w.head_seq} · {w.head_hash}"),
+            ],
             size=8.5,
         )
+        if w.receipt_id:
+            pdf.paragraph(
+                t["witness_check"].format(id=w.receipt_id), size=8, color=GREY_TEXT, mono=False
+            )
+        pdf.set_draw_color(*RULE_GREY)
+        pdf.set_line_width(0.2)
+        pdf.ln(1.5)
+        pdf.line(pdf.l_margin, pdf.y, pdf.w - pdf.r_margin, pdf.y)
 
 
 # -- entry point ------------------------------------------------------------------------------
@@ -781,6 +1084,8 @@ def render_chronology(data: ReportInput) -> bytes:
     def draw(pdf: ReportPDF) -> None:
         _cover(pdf, data, t, len(incidents))
         _summary(pdf, data, t, len(incidents))
+        _people(pdf, data, t)
+        _witnesses(pdf, data, t)
         links = [pdf.add_link() for _ in incidents]
         _chronology_table(pdf, t, incidents, links)
         if incidents:
@@ -796,6 +1101,6 @@ def render_chronology(data: ReportInput) -> bytes:
         language=data.language,
         title=t["meta_title"],
         created_at=data.created_at,
-        running_header=f"{t['title']} · {_short(data.owner_name, 60)}",
+        running_header=" · ".join(x for x in (t["title"], _short(data.owner_name, 60)) if x),
         footer_template=t["page"],
     )

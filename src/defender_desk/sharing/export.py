@@ -46,7 +46,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
@@ -60,12 +60,15 @@ from defender_desk.domain.models import (
     CHANNEL_LABELS,
     FOLLOW_UP_LABELS,
     INSTITUTION_LABELS,
+    ROLE_LABELS,
     STATUS_LABELS,
     Evidence,
     Incident,
     Person,
+    PersonRole,
+    SummonsStatus,
 )
-from defender_desk.errors import N_, Cancelled, DefenderDeskError, FolderProblem
+from defender_desk.errors import N_, Cancelled, DefenderDeskError, FolderProblem, NotFound
 from defender_desk.sharing import identity
 from defender_desk.sharing.contacts import Contact
 from defender_desk.sharing.sshsig import EXPORT_NAMESPACE, format_openssh_public_key, sign
@@ -102,6 +105,7 @@ REPORT = "report.pdf"
 DATA = "data.json"
 SCHEMA = "schema.json"
 EVIDENCE_DIR = "evidence/"
+RECEIPTS_DIR = "receipts/"
 _NAME_ALPHABET = "23456789abcdefghijkmnpqrstuvwxyz"
 _QUEUE_CHUNKS = 8
 _HANDOFF = 1 << 20
@@ -118,6 +122,7 @@ if TYPE_CHECKING:
         ReportObligation,
         ReportSupervision,
     )
+    from defender_desk.sharing.receipts import Receipt
 
 
 class ExportFailed(DefenderDeskError):
@@ -515,6 +520,26 @@ class _Gathered:
     evidence: dict[str, list[Evidence]]  # incident id -> files
     data: dict[str, Any]
     entries: dict[str, str]  # evidence id -> entry name (when files are included)
+    #: evidence of check-ins and supervision events (the log names them by id), in order
+    log_evidence: dict[str, Evidence] = field(default_factory=dict)
+
+    def all_evidence(self) -> list[Evidence]:
+        """Every exported evidence record: the incidents' files, then the log's."""
+        out = [ev for inc in self.incidents for ev in self.evidence[inc.id]]
+        seen = {ev.id for ev in out}
+        return out + [ev for eid, ev in self.log_evidence.items() if eid not in seen]
+
+
+def _log_evidence_ids(obligations: ObligationsPart | None) -> list[str]:
+    """The evidence ids the exported attendance log and supervision events name, in order."""
+    ids: list[str] = []
+    for ob in obligations.data if obligations is not None else []:
+        for group in ("attendance", "supervision"):
+            for entry in ob.get(group, []) if isinstance(ob, dict) else []:
+                for eid in entry.get("evidence", []) if isinstance(entry, dict) else []:
+                    if isinstance(eid, str) and eid not in ids:
+                        ids.append(eid)
+    return ids
 
 
 def _latest_revision(conn: Connection, record_id: str, live: str) -> dict[str, Any]:
@@ -582,14 +607,23 @@ def _gather(
     data_incidents = [
         _latest_revision(conn, i.id, _live(conn, "incidents", i.id)) for i in incidents
     ]
+    log_evidence: dict[str, Evidence] = {}
+    listed = {ev.id for inc in incidents for ev in files[inc.id]}
+    for eid in _log_evidence_ids(obligations):
+        if eid in listed:
+            continue
+        try:
+            log_evidence[eid] = evidence.get(eid)
+        except NotFound:  # deleted since it was logged ('check' reports it)
+            continue
     data_evidence: list[dict[str, Any]] = []
-    for inc in incidents:
-        for ev in files[inc.id]:
-            item = _latest_revision(conn, ev.id, _live(conn, "evidence", ev.id))
-            if selection.include_evidence:
-                entries[ev.id] = evidence_entry_name(ev.sha256, ev.original_name, used)
-            item["file"] = entries.get(ev.id)
-            data_evidence.append(item)
+    every = [ev for inc in incidents for ev in files[inc.id]] + list(log_evidence.values())
+    for ev in every:
+        item = _latest_revision(conn, ev.id, _live(conn, "evidence", ev.id))
+        if selection.include_evidence:
+            entries[ev.id] = evidence_entry_name(ev.sha256, ev.original_name, used)
+        item["file"] = entries.get(ev.id)
+        data_evidence.append(item)
     data = {
         "format": DATA_FORMAT,
         "schema_version": SCHEMA_VERSION,
@@ -600,10 +634,48 @@ def _gather(
         "evidence": data_evidence,
         "obligations": list(obligations.data) if obligations is not None else [],
     }
-    return _Gathered(incidents, people, files, data, entries)
+    return _Gathered(incidents, people, files, data, entries, log_evidence)
 
 
 # -- the report -----------------------------------------------------------------------------
+
+
+def _moment(recorded_at: str) -> datetime:
+    return datetime.strptime(recorded_at, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+
+
+class _Entered:
+    """When each record was entered and last changed, from the history chain skeleton (the
+    UTC times of her own computer, as the chain records them)."""
+
+    def __init__(self, skeleton: Sequence[Mapping[str, Any]], language: str) -> None:
+        from defender_desk.reports.chronology import format_created, texts
+
+        self._first: dict[str, str] = {}
+        self._last: dict[str, str] = {}
+        for e in skeleton:
+            self._first.setdefault(str(e["record_id"]), str(e["recorded_at"]))
+            self._last[str(e["record_id"])] = str(e["recorded_at"])
+        self._t = texts(language)
+        self._format = format_created
+        self._language = language
+
+    def __call__(self, record_id: str) -> str:
+        first = self._first.get(record_id)
+        if first is None:
+            return ""
+        text = self._format(_moment(first), self._language)
+        last = self._last[record_id]
+        if last != first:
+            changed = self._format(_moment(last), self._language)
+            text = self._t["recorded_changed"].format(first=text, last=changed)
+        return text
+
+
+def _report_evidence(ev: Evidence) -> Any:
+    from defender_desk.reports.chronology import ReportEvidence
+
+    return ReportEvidence(ev.original_name, ev.media_type, ev.size, ev.sha256)
 
 
 def _report_input(
@@ -613,25 +685,39 @@ def _report_input(
     owner_name: str,
     created_at: datetime,
     verification_code: str,
+    signing_key: str,
     head: tuple[int, bytes],
     export_id: str,
     obligations: ObligationsPart | None,
+    skeleton: Sequence[Mapping[str, Any]],
+    receipts: Sequence[Receipt] = (),
 ) -> ReportInput:
+    import dataclasses
+
+    from defender_desk.domain import wording
     from defender_desk.reports.chronology import (
-        ReportEvidence,
         ReportIncident,
         ReportInput,
+        ReportPerson,
         ReportSummons,
+        ReportWitness,
+        format_created,
+        texts,
     )
+    from defender_desk.sharing.receipts import ssh_fingerprint
 
     lang = selection.report_language
     tr = i18n.load(lang).gettext
-    # TRANSLATORS: the report's compiler, named this way when she leaves her name out
-    # (a neutral noun: the lawyer's report must not speak in her first person).
-    herself = owner_name or tr(N_("the report's compiler"))
+    t = texts(lang)
+    herself = owner_name or t["self_target"]
+    entered = _Entered(skeleton, lang)
 
     def name(pid: str) -> str:
         return g.people[pid].name
+
+    def target(pid: str) -> str:
+        person = g.people[pid]
+        return wording.with_relation(person.name, person.relation, lang)
 
     by_category: Counter[str] = Counter()
     by_actor: Counter[str] = Counter()
@@ -644,19 +730,20 @@ def _report_input(
             kind = g.people[pid].institution
             if kind is not None:
                 by_actor[tr(INSTITUTION_LABELS[kind])] += 1
-        targets = ([herself] if inc.targets_self else []) + [name(p) for p in inc.target_ids]
-        for t in targets:
-            by_target[t] += 1
+        targets = ([herself] if inc.targets_self else []) + [target(p) for p in inc.target_ids]
+        for who in targets:
+            by_target[who] += 1
         when = inc.happened.render(lang)
         if inc.until is not None:
             when += " – " + inc.until.render(lang)
         summons = None
         if inc.summons is not None:
             s = inc.summons
+            stated = s.status is not None and s.status is not SummonsStatus.NONE_STATED
             summons = ReportSummons(
                 summoned_by=s.who_summoned,
                 legal_basis=s.legal_basis,
-                status=tr(STATUS_LABELS[s.status]),
+                status=tr(STATUS_LABELS[s.status]) if stated and s.status is not None else "",
                 erdr_number=s.erdr_number or "",
                 when="" if s.appointed is None else s.appointed.render(lang),
                 place=s.place,
@@ -685,15 +772,45 @@ def _report_input(
                 severity="" if inc.severity is None else f"{inc.severity}/5",
                 tags=list(inc.tags),
                 summons=summons,
-                evidence=[
-                    ReportEvidence(ev.original_name, ev.media_type, ev.size, ev.sha256)
-                    for ev in g.evidence.get(inc.id, [])
-                ],
+                evidence=[_report_evidence(ev) for ev in g.evidence.get(inc.id, [])],
                 witnesses=[name(p) for p in inc.witness_ids],
                 follow_up=follow,
+                recorded=entered(inc.id),
             )
         )
+    people = [
+        ReportPerson(
+            name=p.name,
+            role=tr(ROLE_LABELS[p.role]),
+            relation="" if p.relation is None else wording.relation_word(p.relation, lang),
+            institution="" if p.institution is None else tr(INSTITUTION_LABELS[p.institution]),
+            record_id=p.id,
+            recorded=entered(p.id),
+        )
+        for p in sorted(g.people.values(), key=lambda p: (_ROLE_ORDER[p.role], p.name.casefold()))
+    ]
     part = obligations if selection.include_obligations else None
+
+    def with_files(row: Any) -> Any:
+        files = [
+            _report_evidence(g.log_evidence[e]) for e in row.evidence_ids if e in g.log_evidence
+        ]
+        return dataclasses.replace(
+            row, evidence=files or row.evidence, recorded=entered(row.record_id) or row.recorded
+        )
+
+    witnesses = [
+        ReportWitness(
+            name=r.witness_name,
+            verification_code=r.witness_code,
+            fingerprint=ssh_fingerprint(r.witness_key),
+            head_seq=r.head_seq,
+            head_hash=r.head_hash,
+            received=format_created(_moment(r.received_at), lang),
+            receipt_id=r.id,
+        )
+        for r in receipts
+    ]
     return ReportInput(
         owner_name=owner_name,
         period_from="" if selection.date_from is None else selection.date_from.render(lang),
@@ -705,13 +822,25 @@ def _report_input(
         export_id=export_id,
         incidents=report_incidents,
         obligations=part.obligations if part else (),
-        attendance=part.attendance if part else (),
-        supervision=part.supervision if part else (),
+        attendance=[with_files(a) for a in part.attendance] if part else (),
+        supervision=[with_files(v) for v in part.supervision] if part else (),
         by_category=dict(by_category.most_common()),
         by_actor_kind=dict(by_actor.most_common()),
         by_target=dict(by_target.most_common()),
         obligations_included=selection.include_obligations,
+        people=people,
+        witnesses=witnesses,
+        signing_key_fingerprint=ssh_fingerprint(signing_key),
     )
+
+
+_ROLE_ORDER = {
+    PersonRole.FAMILY: 0,
+    PersonRole.WITNESS: 1,
+    PersonRole.LAWYER: 2,
+    PersonRole.COLLEAGUE: 3,
+    PersonRole.ACTOR: 4,
+}
 
 
 # -- the export -----------------------------------------------------------------------------
@@ -761,7 +890,10 @@ def export(
     g = _gather(conn, records, evidence, selection, export_id, obligations)
     check_cancel()
     from defender_desk.reports.chronology import render_chronology
+    from defender_desk.sharing import receipts as receipts_mod
 
+    witnessed = receipts_mod.in_chain(conn, receipts_mod.list_receipts(conn))
+    witnessed.sort(key=lambda r: (r.head_seq, r.received_at, r.id))
     report = render_chronology(
         _report_input(
             g,
@@ -769,19 +901,20 @@ def export(
             owner_name=owner_name,
             created_at=now,
             verification_code=card.verification_code,
+            signing_key=card.signing_key,
             head=head,
             export_id=export_id,
             obligations=obligations,
+            skeleton=skeleton,
+            receipts=witnessed,
         )
     )
     check_cancel()
     data = _json_bytes(g.data)
     schema = schema_json()
-    to_send = [
-        (ev, g.entries[ev.id])
-        for inc in g.incidents
-        for ev in g.evidence[inc.id]
-        if ev.id in g.entries
+    to_send = [(ev, g.entries[ev.id]) for ev in g.all_evidence() if ev.id in g.entries]
+    receipt_files = [
+        (r, f"{RECEIPTS_DIR}{r.id}.json", f"{RECEIPTS_DIR}{r.id}.json.sig") for r in witnessed
     ]
     total = len(report) + len(data) + len(schema) + sum(ev.size for ev, _ in to_send)
     readers: list[_EvidenceReader] = []
@@ -800,6 +933,9 @@ def export(
             readers.append(reader)
             yield ZipSource(name, reader, size=ev.size)
             reader.close()
+        for r, body_name, sig_name in receipt_files:
+            yield ZipSource(body_name, r.body)
+            yield ZipSource(sig_name, r.signature)
         files = [{"name": e.name, "size": e.size, "sha256": e.sha256} for e in stream.entries]
         sums = sha256sums(files)
         yield ZipSource(SUMS, sums)
@@ -815,7 +951,7 @@ def export(
             "records": {
                 "incidents": [i.id for i in g.incidents],
                 "people": sorted(g.people),
-                "evidence": [ev.id for inc in g.incidents for ev in g.evidence[inc.id]],
+                "evidence": [ev.id for ev in g.all_evidence()],
                 "obligations": len(g.data["obligations"]),
             },
             "recipients": [r.as_json() for r in recipients],
@@ -829,6 +965,21 @@ def export(
                 "skeleton": skeleton,
             },
             "files": files,
+            "receipts": [
+                {
+                    "id": r.id,
+                    "file": body_name,
+                    "signature": sig_name,
+                    "witness": {
+                        "name": r.witness_name,
+                        "signing_key": r.witness_key,
+                        "verification_code": r.witness_code,
+                    },
+                    "head": {"seq": r.head_seq, "hash": r.head_hash},
+                    "received_at": r.received_at,
+                }
+                for r, body_name, sig_name in receipt_files
+            ],
         }
         manifest_bytes = _json_bytes(manifest)
         yield ZipSource(MANIFEST, manifest_bytes, deflate=True)

@@ -18,12 +18,14 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from defender_desk.errors import N_, InvalidInput
+from defender_desk import safewrite
+from defender_desk.errors import N_, DefenderDeskError, InvalidInput
 from defender_desk.secret import Secret
 from defender_desk.sharing import backup as backup_mod
 from defender_desk.sharing import export as export_mod
 from defender_desk.sharing import identity
 from defender_desk.sharing import open_export as open_mod
+from defender_desk.sharing import receipts as receipts_mod
 from defender_desk.sharing.contacts import Contact, ContactStore
 
 if TYPE_CHECKING:
@@ -207,10 +209,13 @@ class SharingFacade:
         identity_file: Path | None = None,
         ask_passphrase: Callable[[], Secret] | None = None,
         remember: bool = True,
+        accept_rewrite: bool = False,
     ) -> open_mod.OpenedExport:
         """Decrypt (into memory) and verify a received export. ``identity_file`` adds an age
         identity file, possibly passphrase-protected (``ask_passphrase`` is then called once).
-        Call ``close()`` on the result when done with it."""
+        ``accept_rewrite``: an export whose history contradicts what he received before (and is
+        otherwise intact, by a known signer) becomes the new line — only after speaking to her;
+        the decision is recorded in his own history. Call ``close()`` on the result."""
         extra: list[Any] = []
         if identity_file is not None:
 
@@ -229,12 +234,74 @@ class SharingFacade:
             extra_identities=extra,
             clock=self.clock,
             remember=remember,
+            accept_rewrite=accept_rewrite,
         )
 
     def save_for_court(self, opened: open_mod.OpenedExport, folder: Path) -> list[Path]:
-        """Write the verified report, evidence files and signed manifest to ``folder``. They are
-        then readable by anyone with access to that disk: ask first."""
-        return open_mod.save_for_court(opened, Path(folder))
+        """Write every verified file, the signed manifest, a README.txt for the court's expert
+        and an allowed_signers file to ``folder`` (complete and self-checking). They are then
+        readable by anyone with access to that disk: ask first."""
+        today = self.clock().astimezone().date().isoformat()
+        return open_mod.save_for_court(opened, Path(folder), saved_on=today)
+
+    # -- receipts: the lawyer as a witness ----------------------------------------------------
+    def receipt_for(self, opened: open_mod.OpenedExport) -> bytes:
+        """A signed receipt for an export that verified completely: export id, her verification
+        code, her chain head, the manifest's SHA-256, the time received (now) and his own
+        verification code, signed with his key (see :mod:`.receipts`). No record content."""
+        if not opened.ok:
+            raise receipts_mod.ReceiptRefused(reason=N_("the export did not verify completely"))
+        code = opened.signer.verification_code
+        if code is None:  # pragma: no cover - a known signer always has a code
+            raise receipts_mod.ReceiptRefused(reason=N_("the signer has no verification code"))
+        return receipts_mod.make_receipt(
+            self._sharing_conn(),
+            export_id=opened.export_id,
+            signer_code=code,
+            head_seq=opened.chain.head_seq,
+            head_hash=opened.chain.head_hash,
+            manifest_sha256=opened.manifest_sha256,
+            now=self.clock(),
+        )
+
+    def write_receipt(self, opened: open_mod.OpenedExport, output: Path) -> Path:
+        """Write :meth:`receipt_for` to ``output`` (a file, never overwritten, or a folder: a
+        neutral name ``2026-12-07-k7q-receipt.txt`` is made in it). Returns the path."""
+        data = self.receipt_for(opened)
+        path = Path(output)
+        if path.is_dir():
+            stem = export_mod.default_file_name(self.clock())[: -len(".age")]
+            path = path / f"{stem}-receipt.txt"
+        safewrite.write_bytes(path, data, overwrite=False)
+        return path
+
+    def import_receipt(self, path: Path) -> receipts_mod.Receipt:
+        """Check a receipt her lawyer sent back and keep it in her history (see
+        :func:`.receipts.import_receipt`). Only a regular file is read."""
+
+        def refused(reason: str) -> DefenderDeskError:
+            return receipts_mod.ReceiptRefused(reason=reason)
+
+        with open_mod.open_regular_file(Path(path), refused) as f:
+            data = f.read(receipts_mod.MAX_RECEIPT + 1)
+        return self.import_receipt_bytes(data)
+
+    def import_receipt_bytes(self, data: bytes) -> receipts_mod.Receipt:
+        return receipts_mod.import_receipt(self._sharing_conn(), data, self.clock)
+
+    def list_receipts(self) -> list[receipts_mod.Receipt]:
+        """Her receipts, newest head first."""
+        return receipts_mod.list_receipts(self._sharing_conn())
+
+    def last_witnessed(self) -> receipts_mod.Receipt | None:
+        """The receipt with the newest head ("last witnessed: 12 March, by Нурлан"), if any."""
+        receipts = self.list_receipts()
+        return receipts[0] if receipts else None
+
+    def witnessed_heads(self) -> list[tuple[int, str]]:
+        """Every chain head a witness signed a receipt for, as ``(seq, lower-case hex hash)``,
+        oldest first: what a restored history must still contain (for ``restore``)."""
+        return receipts_mod.witnessed_heads(self._sharing_conn())
 
     # -- backup -------------------------------------------------------------------------------
     def backup(
