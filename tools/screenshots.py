@@ -36,17 +36,6 @@ LANGS = ("en", "ru", "kk")
 FAKE_CODE = "-".join(["1234", "5678", "9012", "3456", "7890", "1234", "5678", "9012"])
 
 
-def _keep_none_alive() -> None:
-    """PySide6 6.12's abi3 wheels, built against Python ≥ 3.12 headers where ``None`` is
-    immortal, return ``None`` from void methods without a reference on 3.11: each call lowers
-    ``None``'s count until the interpreter aborts (``none_dealloc``). A long render run makes
-    tens of thousands of such calls, so lift the count far out of reach first."""
-    if sys.version_info < (3, 12):
-        import ctypes
-
-        ctypes.c_ssize_t.from_address(id(None)).value += 1 << 40
-
-
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
@@ -115,10 +104,11 @@ class Renderer:
 
     # -- one language ---------------------------------------------------------------------------
     def render(self, vault: Path, lang: str, passphrase: str) -> None:
+        from defender_desk.gui_main import DesktopCore
         from defender_desk.secret import Secret
         from defender_desk.ui.app import Controller
 
-        controller = Controller(self.app, vault, lang=lang, restart=lambda: None)
+        controller = Controller(self.app, DesktopCore(vault), lang=lang, restart=lambda: None)
         self.unlock_window(controller, lang)
         controller.desk.unlock(Secret.from_text(passphrase))
         controller.unlocked()
@@ -241,7 +231,6 @@ def make_vault(folder: Path) -> tuple[Path, str]:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    _keep_none_alive()
     if args.cheap_kdf:
         from defender_desk.vault.kdf import INSECURE_TEST_KDF_ENV
 

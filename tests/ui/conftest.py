@@ -28,6 +28,18 @@ from defender_desk.secret import Secret
 from tests.conftest import PASS
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item: Any) -> Iterator[None]:
+    """Editors still open when a test ends are closed by the fixtures' teardown without the
+    unsaved-changes question (it is for her, not for the test's cleanup)."""
+    yield
+    from defender_desk.ui.kit import form
+
+    for source in list(form._sources):
+        source._baseline = None
+        source.draft_id = None
+
+
 @pytest.fixture(autouse=True)
 def _clean_hooks(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Unanswered hooks from one test must not answer the next one's questions, and a question
@@ -35,7 +47,8 @@ def _clean_hooks(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     modal box nobody can see."""
     from PySide6.QtWidgets import QMessageBox
 
-    from defender_desk.ui import dialogs, filepicker
+    from defender_desk.ui import filepicker
+    from defender_desk.ui.kit import confirm as dialogs
 
     def no_modal(self: Any, *args: Any) -> int:
         raise AssertionError(
@@ -60,13 +73,14 @@ def _clean_hooks(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 @pytest.fixture
 def make_controller(qapp: Any, tmp_path: Path) -> Iterator[Callable[..., Any]]:
+    from defender_desk.gui_main import DesktopCore
     from defender_desk.ui.app import Controller
 
     made: list[Any] = []
 
     def make(lang: str = "en", *, vault_dir: Path | None = None) -> Any:
         folder = vault_dir or tmp_path / f"vault-{len(made)}"
-        c = Controller(qapp, folder, lang=lang, restart=lambda: None)
+        c = Controller(qapp, DesktopCore(folder), lang=lang, restart=lambda: None)
         c.restarts = 0
 
         def restart() -> None:

@@ -15,9 +15,9 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from defender_desk.app import Desk
 from defender_desk.errors import DefenderDeskError
-from defender_desk.i18n import describe_error
+from defender_desk.i18n import describe_error_sentences as describe_error
 from defender_desk.secret import Secret
-from defender_desk.ui import dialogs
+from defender_desk.ui.kit import confirm as dialogs
 from defender_desk.ui.screens.contacts import ContactsScreen
 
 

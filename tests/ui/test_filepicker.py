@@ -12,8 +12,9 @@ from pathlib import Path
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import QMessageBox
 
-from defender_desk.ui import dialogs, filepicker
+from defender_desk.ui import filepicker
 from defender_desk.ui.filepicker import FilePicker, Mode
+from defender_desk.ui.kit import confirm as dialogs
 from tests.conftest import REPO
 
 

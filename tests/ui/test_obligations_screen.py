@@ -13,7 +13,8 @@ from PySide6.QtCore import QDate, QDateTime, QTime
 from PySide6.QtWidgets import QAbstractButton, QComboBox, QLabel, QMessageBox, QTreeWidget
 
 from defender_desk.obligations.models import CheckIn
-from defender_desk.ui import dialogs, filepicker
+from defender_desk.ui import filepicker
+from defender_desk.ui.kit import confirm as dialogs
 from defender_desk.ui.screens.obligations import (
     ID_ROLE,
     ORDINALS,

@@ -42,8 +42,8 @@ from PySide6.QtWidgets import (
 )
 
 from defender_desk.i18n import _
-from defender_desk.ui import dialogs
-from defender_desk.ui.base import PlainLabel
+from defender_desk.ui.kit import confirm as dialogs
+from defender_desk.ui.kit.screen import PlainLabel
 
 __all__ = [
     "FilePicker",

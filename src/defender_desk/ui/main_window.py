@@ -21,10 +21,10 @@ from PySide6.QtWidgets import (
 )
 
 from defender_desk.i18n import _
-from defender_desk.ui.base import Screen, retranslate_tree
+from defender_desk.ui.kit.screen import Screen, retranslate_tree
 
 if TYPE_CHECKING:
-    from defender_desk.ui.app import Controller
+    from defender_desk.ui.kit.host import Host
 
 #: (module, class) of every screen, in navigation order. Screens whose module is missing are
 #: skipped, so the window works while screens are being added.
@@ -56,7 +56,7 @@ def available_screens() -> list[type[Screen]]:
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, controller: Controller) -> None:
+    def __init__(self, controller: Host) -> None:
         super().__init__()
         self.controller = controller
         self.resize(1180, 760)

@@ -22,13 +22,13 @@ from PySide6.QtWidgets import (
 from defender_desk.errors import DefenderDeskError
 from defender_desk.i18n import _
 from defender_desk.secret import Secret
-from defender_desk.ui.base import PlainLabel
-from defender_desk.ui.jobs import Job, error_text
+from defender_desk.ui.kit.jobs import Job, error_text
+from defender_desk.ui.kit.screen import PlainLabel
+from defender_desk.ui.kit.widgets import SecretField
 from defender_desk.ui.unlock import language_box
-from defender_desk.ui.widgets import SecretField
 
 if TYPE_CHECKING:
-    from defender_desk.ui.app import Controller
+    from defender_desk.ui.kit.host import Host
 
 
 def strength(text: str) -> tuple[int, str]:
@@ -55,7 +55,7 @@ def strength(text: str) -> tuple[int, str]:
 
 
 class CreateWizard(QWidget):
-    def __init__(self, controller: Controller) -> None:
+    def __init__(self, controller: Host) -> None:
         super().__init__()
         self.controller = controller
         self.setMinimumWidth(560)

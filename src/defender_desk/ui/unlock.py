@@ -21,17 +21,17 @@ from PySide6.QtWidgets import (
 from defender_desk.errors import DefenderDeskError, PassphraseMismatch
 from defender_desk.i18n import _
 from defender_desk.secret import Secret
-from defender_desk.ui.base import PlainLabel
-from defender_desk.ui.jobs import error_text
-from defender_desk.ui.widgets import SecretField
+from defender_desk.ui.kit.jobs import error_text
+from defender_desk.ui.kit.screen import PlainLabel
+from defender_desk.ui.kit.widgets import SecretField
 
 if TYPE_CHECKING:
-    from defender_desk.ui.app import Controller
+    from defender_desk.ui.kit.host import Host
 
 LANGUAGE_NAMES = {"en": "English", "ru": "Русский", "kk": "Қазақша"}
 
 
-def language_box(controller: Controller, parent: QWidget) -> QComboBox:
+def language_box(controller: Host, parent: QWidget) -> QComboBox:
     box = QComboBox(parent)
     for code, name in LANGUAGE_NAMES.items():
         box.addItem(name, code)
@@ -47,7 +47,7 @@ def controller_language() -> str:
 
 
 class UnlockWindow(QWidget):
-    def __init__(self, controller: Controller) -> None:
+    def __init__(self, controller: Host) -> None:
         super().__init__()
         self.controller = controller
         self.setMinimumWidth(460)

@@ -12,14 +12,13 @@ from __future__ import annotations
 import json
 import secrets
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from defender_desk.domain import taxonomy
-from defender_desk.domain.dates import FuzzyDate
+from defender_desk.domain.filters import IncidentFilter
 from defender_desk.domain.models import Incident, Person, canonical_json, validation_to_error
 from defender_desk.errors import N_, DefenderDeskError, InvalidInput, NotFound
 from defender_desk.vault import db, history
@@ -42,25 +41,6 @@ def new_id(prefix: str) -> str:
 
 def _iso(moment: datetime) -> str:
     return moment.isoformat(timespec="microseconds")
-
-
-@dataclass
-class IncidentFilter:
-    """What a list shows. Dates are inclusive; an uncertain incident is shown if it *may* fall
-    inside the range. ``category`` includes its descendants. ``target`` is a person id or
-    ``"self"``."""
-
-    query: str | None = None
-    date_from: FuzzyDate | None = None
-    date_until: FuzzyDate | None = None
-    categories: list[str] = field(default_factory=list)
-    target: str | None = None
-    actor: str | None = None
-    actor_kind: str | None = None
-    channel: str | None = None
-    severity_min: int | None = None
-    has_evidence: bool | None = None
-    ids: list[str] | None = None
 
 
 class RecordStore:

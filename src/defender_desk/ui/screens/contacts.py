@@ -32,18 +32,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from defender_desk.app import CARD_TAG, Contact, ContactRole, obligation_render, parse_card
+from defender_desk.app import CONTACT_ROLE_LABELS as ROLE_LABELS
 from defender_desk.errors import DefenderDeskError, InvalidInput
 from defender_desk.i18n import N_, _, get_language
-from defender_desk.obligations.render import format_day
-from defender_desk.sharing.contacts import ROLE_LABELS, Contact, ContactRole
-from defender_desk.sharing.keys import CARD_TAG, parse_card
-from defender_desk.ui import dialogs
-from defender_desk.ui.base import PlainLabel, Screen
-from defender_desk.ui.jobs import error_text
-from defender_desk.ui.screens.people import error_label, field_error_text, fill_combo, name_widget
+from defender_desk.ui.kit import confirm as dialogs
+from defender_desk.ui.kit.jobs import error_text
+from defender_desk.ui.kit.screen import PlainLabel, Screen
+from defender_desk.ui.kit.widgets import error_label, field_error_text, fill_combo, name_widget
 
 if TYPE_CHECKING:
-    from defender_desk.ui.app import Controller
+    from defender_desk.ui.kit.host import Host
+
+format_day = obligation_render.format_day
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 _OK_STYLE = "color: #166534;"
@@ -91,7 +92,7 @@ class ContactsScreen(Screen):
     title = N_("Contacts & my card")
     key = "contacts"
 
-    def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
+    def __init__(self, controller: Host, parent: QWidget | None = None) -> None:
         super().__init__(controller, parent)
         self._contacts: dict[str, Contact] = {}
         self._card_text = ""

@@ -62,11 +62,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from defender_desk.domain import taxonomy
-from defender_desk.domain.dates import FuzzyDate
-from defender_desk.domain.models import Person, PersonRole
-from defender_desk.emergency import guidance as guidance_mod
-from defender_desk.emergency.store import (
+from defender_desk.app import (
     CONTACT_KIND_LABELS,
     FUTURE_SLACK,
     PLACE_KIND_LABELS,
@@ -75,33 +71,36 @@ from defender_desk.emergency.store import (
     EmergencyContact,
     EmergencyPlace,
     EmergencyView,
+    IncidentFilter,
     LogEntry,
     PlaceCheck,
     PlaceKind,
     local_minute,
     timeline_lines,
 )
+from defender_desk.app import emergency_guidance as guidance_mod
+from defender_desk.domain import taxonomy
+from defender_desk.domain.dates import FuzzyDate
+from defender_desk.domain.models import Person, PersonRole
 from defender_desk.errors import DefenderDeskError, InvalidInput
 from defender_desk.i18n import N_, _, get_language, ngettext
-from defender_desk.ui import dialogs, filepicker
-from defender_desk.ui.base import PlainLabel, Screen
-from defender_desk.ui.jobs import Job, error_text
-from defender_desk.ui.screens.incident_editor import PeopleChecklist
-from defender_desk.ui.screens.people import (
-    PersonDialog,
+from defender_desk.ui import filepicker
+from defender_desk.ui.kit import confirm as dialogs
+from defender_desk.ui.kit.jobs import Job, error_text
+from defender_desk.ui.kit.screen import PlainLabel, Screen
+from defender_desk.ui.kit.widgets import (
     error_label,
     field_error_text,
     fill_combo,
     name_widget,
-    person_details,
     select_data,
 )
-from defender_desk.vault.records import IncidentFilter
+from defender_desk.ui.screens.incident_parts import PeopleChecklist
+from defender_desk.ui.screens.person_form import PersonDialog, person_details
 
 if TYPE_CHECKING:
     from defender_desk.app import Desk
-    from defender_desk.reports.card import CardInput
-    from defender_desk.ui.app import Controller
+    from defender_desk.ui.kit.host import Host
 
 __all__ = [
     "LIKELY_CATEGORIES",
@@ -224,7 +223,7 @@ def _wrapping_list(parent: QWidget) -> QListWidget:
     return lst
 
 
-def card_html(card: CardInput, disclaimer: str) -> str:
+def card_html(card: Any, disclaimer: str) -> str:
     """The card's content for the screen: the same fields as the printed page (the person, the
     lawyers and helpers, the places, the first steps with the disclaimer) — never the log. Every
     record text is escaped: it is shown as typed."""
@@ -868,7 +867,7 @@ class EmergencyScreen(Screen):
     title = N_("Emergency")
     key = "emergency"
 
-    def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
+    def __init__(self, controller: Host, parent: QWidget | None = None) -> None:
         super().__init__(controller, parent)
         self.current_id: str | None = None
         self._want_start = False  # she asked for the start page while one is open
@@ -1503,7 +1502,7 @@ class EmergencyScreen(Screen):
         self.refresh()
 
     def new_person(self) -> None:
-        self.person_dialog = PersonDialog(self.desk, self.window(), PersonRole.FAMILY)
+        self.person_dialog = PersonDialog(self.controller, self.window(), PersonRole.FAMILY)
         self.person_dialog.accepted.connect(self._person_created)
         self.person_dialog.finished.connect(lambda _r: self._dialog_done("person_dialog"))
         self.person_dialog.open()

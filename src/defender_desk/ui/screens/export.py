@@ -1,7 +1,7 @@
 """The export wizard: 1 what (all incidents, or only a period, categories, people aimed at,
 specific incidents; with or without evidence files and obligations) → 2 for whom (her contacts,
 the ones not verified in person marked) and the report's language → 3 where (a neutral file name
-from the facade) → the export runs in a :class:`~defender_desk.ui.jobs.Job` (progress bar and
+from the facade) → the export runs in a :class:`~defender_desk.ui.kit.jobs.Job` (progress bar and
 Cancel; a cancelled or failed export leaves no file) → a result page saying what was made, for
 whom, where, how the recipient opens it, and what anyone else can see of it.
 """
@@ -30,22 +30,26 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from defender_desk.app import (
+    Contact,
+    ExportResult,
+    ExportSelection,
+    IncidentFilter,
+    default_file_name,
+)
 from defender_desk.domain import taxonomy
 from defender_desk.domain.dates import FuzzyDate, InvalidDate, parse_when
 from defender_desk.errors import Cancelled, DefenderDeskError
 from defender_desk.i18n import N_, _, describe_error, get_language, ngettext
-from defender_desk.sharing.contacts import Contact
-from defender_desk.sharing.export import ExportResult, ExportSelection, default_file_name
 from defender_desk.ui import filepicker
-from defender_desk.ui.base import PlainLabel, Screen
-from defender_desk.ui.jobs import Job, error_text
+from defender_desk.ui.kit.jobs import Job, error_text
+from defender_desk.ui.kit.screen import PlainLabel, Screen
+from defender_desk.ui.kit.widgets import error_label, fill_combo, name_widget, select_data
 from defender_desk.ui.screens.contacts import role_text
-from defender_desk.ui.screens.people import error_label, fill_combo, name_widget, select_data
 from defender_desk.ui.unlock import LANGUAGE_NAMES
-from defender_desk.vault.records import IncidentFilter
 
 if TYPE_CHECKING:
-    from defender_desk.ui.app import Controller
+    from defender_desk.ui.kit.host import Host
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 ME = "me"
@@ -115,7 +119,7 @@ class ExportScreen(Screen):
     title = N_("Export")
     key = "export"
 
-    def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
+    def __init__(self, controller: Host, parent: QWidget | None = None) -> None:
         super().__init__(controller, parent)
         self.job: Job | None = None
         self.destination: Path | None = None

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from defender_desk.app import IncidentFilter
 from defender_desk.domain import taxonomy
 from defender_desk.domain.dates import FuzzyDate, InvalidDate, parse_when
 from defender_desk.domain.models import (
@@ -41,20 +42,19 @@ from defender_desk.domain.models import (
 )
 from defender_desk.errors import DefenderDeskError
 from defender_desk.i18n import N_, _, describe_error, get_language, ngettext
-from defender_desk.ui import dialogs
-from defender_desk.ui.base import PlainLabel, Screen
-from defender_desk.ui.jobs import error_text
+from defender_desk.ui.kit import confirm as dialogs
+from defender_desk.ui.kit.jobs import error_text
+from defender_desk.ui.kit.screen import PlainLabel, Screen
+from defender_desk.ui.kit.widgets import fill_combo, name_widget, select_data
 from defender_desk.ui.screens.incident_editor import (
     SEVERITY_LABELS,
     HistoryDialog,
     IncidentEditor,
 )
-from defender_desk.ui.screens.people import fill_combo, name_widget, select_data
-from defender_desk.vault.records import IncidentFilter
 
 if TYPE_CHECKING:
-    from defender_desk.app import Desk
-    from defender_desk.ui.app import Controller
+    from defender_desk.app import Desk, Draft
+    from defender_desk.ui.kit.host import Host
 
 PAGE_SIZE = 200
 MAX_PAGES_KEPT = 20  # at most 4,000 rows of record text held by the list at once
@@ -210,7 +210,7 @@ class IncidentsScreen(Screen):
     title = N_("Incidents")
     key = "incidents"
 
-    def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
+    def __init__(self, controller: Host, parent: QWidget | None = None) -> None:
         super().__init__(controller, parent)
         self.editor: IncidentEditor | None = None
         self.history: HistoryDialog | None = None
@@ -703,10 +703,16 @@ class IncidentsScreen(Screen):
 
     def navigate_with(self, **kwargs: Any) -> None:
         """``month=(year, month)``: incidents that may fall in that month (from the overview's
-        timeline); ``filter=IncidentFilter``: exactly that filter."""
+        timeline); ``filter=IncidentFilter``: exactly that filter; ``open_id``: open that
+        incident's editor over the list as it is (the list is not narrowed to it)."""
         if not self.desk.unlocked:
             return
         self._fill_people_combos()
+        if kwargs.get("open_id"):
+            if not self._loaded:
+                self.refresh()
+            self._open_editor(str(kwargs["open_id"]))
+            return
         if "filter" in kwargs and kwargs["filter"] is not None:
             self.set_filter(kwargs["filter"])
         elif "month" in kwargs:
@@ -733,6 +739,22 @@ class IncidentsScreen(Screen):
         if incident_id is None:
             return None
         return self._open_editor(incident_id)
+
+    def open_draft(self, draft: Draft) -> IncidentEditor:
+        """Continue an incident draft kept at the last lock."""
+        if not self._loaded:
+            self.refresh()
+        record = draft.record_id
+        editor = self._open_editor(record if record and self._exists(record) else None)
+        editor.open_draft(draft)
+        return editor
+
+    def _exists(self, incident_id: str) -> bool:
+        try:
+            self.desk.get_incident(incident_id)
+        except DefenderDeskError:
+            return False
+        return True
 
     def _open_editor(self, incident_id: str | None) -> IncidentEditor:
         self.editor = IncidentEditor(self.controller, incident_id, self)

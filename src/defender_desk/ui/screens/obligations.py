@@ -51,43 +51,45 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from defender_desk.domain.dates import YEAR_MAX, YEAR_MIN
-from defender_desk.errors import DefenderDeskError, InvalidInput
-from defender_desk.i18n import N_, _, describe_error, get_language, ngettext
-from defender_desk.obligations.models import (
+from defender_desk.app import (
     DEFAULT_LEADS,
     AttendanceEntry,
     CheckIn,
+    Countdown,
+    Due,
     Hearing,
     ObligationError,
+    Occurrence,
     Probation,
     Restriction,
     RestrictionKind,
     ScheduleError,
     SupervisionEvent,
+    obligation_render,
     rule_parts,
+    today_in,
 )
-from defender_desk.obligations.render import (
-    describe_rule,
-    format_day,
-    format_when,
-    render_countdown,
-    render_duration,
-    render_restriction_end,
-    restriction_label,
-)
-from defender_desk.obligations.schedule import Countdown, Due, Occurrence, occurrences, today_in
-from defender_desk.ui import dialogs, filepicker
-from defender_desk.ui.base import PlainLabel, Screen
-from defender_desk.ui.jobs import Job, error_text
-from defender_desk.ui.screens.incident_editor import date_format
-from defender_desk.ui.screens.people import error_label, fill_combo, name_widget, select_data
+from defender_desk.domain.dates import YEAR_MAX, YEAR_MIN
+from defender_desk.errors import DefenderDeskError, InvalidInput
+from defender_desk.i18n import N_, _, describe_error, get_language, ngettext
+from defender_desk.ui import filepicker
+from defender_desk.ui.kit import confirm as dialogs
+from defender_desk.ui.kit.format import date_format
+from defender_desk.ui.kit.jobs import Job, call_off_gui, error_text
+from defender_desk.ui.kit.screen import PlainLabel, Screen
+from defender_desk.ui.kit.widgets import error_label, fill_combo, name_widget, select_data
 
 if TYPE_CHECKING:
-    from defender_desk.app import Desk
-    from defender_desk.obligations.store import AnyObligation, AttendanceStatus, SupervisionKind
-    from defender_desk.ui.app import Controller
+    from defender_desk.app import AnyObligation, AttendanceStatus, Desk, SupervisionKind
+    from defender_desk.ui.kit.host import Host
 
+describe_rule = obligation_render.describe_rule
+format_day = obligation_render.format_day
+format_when = obligation_render.format_when
+render_countdown = obligation_render.render_countdown
+render_duration = obligation_render.render_duration
+render_restriction_end = obligation_render.render_restriction_end
+restriction_label = obligation_render.restriction_label
 UPCOMING_DAYS = 90
 ID_ROLE = Qt.ItemDataRole.UserRole
 AMBER = "#fef3c7"
@@ -275,9 +277,9 @@ def schedule_words(checkin: CheckIn, lang: str | None = None) -> str:
     return _("a schedule of its own, at {time}").format(time=checkin.start.strftime("%H:%M"))
 
 
-def next_dates(checkin: CheckIn, now: datetime, n: int = 3) -> list[datetime]:
-    found = occurrences(checkin, now, now + timedelta(days=800))
-    return [o.at for o in found[:n]]
+def next_dates(desk: Desk, checkin: CheckIn, now: datetime, n: int = 3) -> list[datetime]:
+    """The next dates of a schedule, computed in a worker thread (never on the GUI thread)."""
+    return list(call_off_gui(lambda: desk.next_dates(checkin, now, n)))
 
 
 def obligation_error_text(exc: DefenderDeskError, labels: dict[str, str]) -> str:
@@ -530,7 +532,7 @@ class _Dialog(QDialog):
 
     heading_text = ""
 
-    def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
+    def __init__(self, controller: Host, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.controller = controller
         self.desk: Desk = controller.desk
@@ -585,7 +587,7 @@ class ObligationDialog(_Dialog):
 
     def __init__(
         self,
-        controller: Controller,
+        controller: Host,
         kind: str,
         obligation: AnyObligation | None = None,
         parent: QWidget | None = None,
@@ -951,7 +953,7 @@ class ObligationDialog(_Dialog):
         lang = get_language()
         words = sentence(schedule_words(ci, lang))
         now = max(self.desk.clock(), datetime.combine(ci.start.date(), time(), ZoneInfo(ci.zone)))
-        upcoming = next_dates(ci, now)
+        upcoming = next_dates(self.desk, ci, now)
         text = words
         if upcoming:
             text += "\n" + _("Next: {dates}").format(
@@ -1048,7 +1050,7 @@ class AttendanceDialog(_Dialog):
 
     def __init__(
         self,
-        controller: Controller,
+        controller: Host,
         obligation: CheckIn | Hearing,
         occurrence: Occurrence,
         parent: QWidget | None = None,
@@ -1159,7 +1161,7 @@ class MoveDialog(_Dialog):
 
     def __init__(
         self,
-        controller: Controller,
+        controller: Host,
         obligation: CheckIn,
         occurrence: Occurrence,
         parent: QWidget | None = None,
@@ -1242,7 +1244,7 @@ class SupervisionDialog(_Dialog):
 
     def __init__(
         self,
-        controller: Controller,
+        controller: Host,
         obligations: list[AnyObligation],
         parent: QWidget | None = None,
     ) -> None:
@@ -1364,7 +1366,7 @@ class ObligationsScreen(Screen):
     title = N_("Obligations")
     key = "obligations"
 
-    def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
+    def __init__(self, controller: Host, parent: QWidget | None = None) -> None:
         super().__init__(controller, parent)
         self.dialog: QDialog | None = None
         self._obligations: dict[str, AnyObligation] = {}
@@ -1372,6 +1374,7 @@ class ObligationsScreen(Screen):
         self._due: list[Due] = []
         self._attendance: list[AttendanceEntry] = []
         self._supervision: list[SupervisionEvent] = []
+        self._next: dict[str, list[datetime]] = {}
 
         self.heading = QLabel(self)
         self.heading.setStyleSheet("font-size: 16pt; font-weight: bold;")
@@ -1556,12 +1559,29 @@ class ObligationsScreen(Screen):
         if not self.desk.unlocked:
             return
         desk = self.desk
-        try:
+
+        def load() -> tuple[Any, ...]:
+            # Schedules are expanded here, in a worker thread: never on the GUI thread.
+            now = desk.clock()
             obligations = desk.list_obligations()
-            self._countdowns = {c.obligation_id: c for c in desk.countdown()}
-            self._due = desk.due(desk.clock(), days=UPCOMING_DAYS)
-            self._attendance = desk.list_attendance()
-            self._supervision = desk.list_supervision()
+            return (
+                obligations,
+                {c.obligation_id: c for c in desk.countdown()},
+                desk.due(now, days=UPCOMING_DAYS),
+                desk.list_attendance(),
+                desk.list_supervision(),
+                {o.id: desk.next_dates(o, now) for o in obligations if isinstance(o, CheckIn)},
+            )
+
+        try:
+            (
+                obligations,
+                self._countdowns,
+                self._due,
+                self._attendance,
+                self._supervision,
+                self._next,
+            ) = call_off_gui(load, self)
         except DefenderDeskError as exc:
             dialogs.error(self, error_text(exc))
             return
@@ -1677,7 +1697,7 @@ class ObligationsScreen(Screen):
                 span += "; " + _("last day {until}").format(until=format_day(ob.until, lang))
             lines.append(sentence(span))
             lines.append(sentence(leads_text(ob.reminders)))
-            upcoming = next_dates(ob, self.desk.clock()) if self.desk.unlocked else []
+            upcoming = self._next.get(ob.id, [])
             if upcoming:
                 lines.append(
                     _("Next: {dates}").format(

@@ -37,28 +37,32 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from defender_desk.app import (
+    CheckIn,
+    Countdown,
+    Due,
+    Emergency,
+    Hearing,
+    IncidentFilter,
+    Reminder,
+    obligation_render,
+)
 from defender_desk.domain.dates import FuzzyDate
 from defender_desk.domain.models import Incident, Person
-from defender_desk.emergency.store import Emergency
 from defender_desk.errors import DefenderDeskError
 from defender_desk.i18n import N_, _, get_language, ngettext
-from defender_desk.obligations.models import CheckIn, Hearing
-from defender_desk.obligations.render import (
-    format_day,
-    format_when,
-    render_countdown,
-    render_duration,
-)
-from defender_desk.obligations.schedule import Countdown, Due, Reminder
-from defender_desk.ui.base import PlainLabel, Screen
-from defender_desk.ui.screens.people import name_widget
+from defender_desk.ui.kit.screen import PlainLabel, Screen
+from defender_desk.ui.kit.widgets import name_widget
 from defender_desk.ui.timeline import Timeline, TimelineChart, month_buckets
-from defender_desk.vault.records import IncidentFilter
 
 if TYPE_CHECKING:
-    from defender_desk.obligations.store import AnyObligation
-    from defender_desk.ui.app import Controller
+    from defender_desk.app import AnyObligation
+    from defender_desk.ui.kit.host import Host
 
+format_day = obligation_render.format_day
+format_when = obligation_render.format_when
+render_countdown = obligation_render.render_countdown
+render_duration = obligation_render.render_duration
 DUE_DAYS = 14
 RECENT = 5
 OVERDUE_SHOWN = 5
@@ -118,7 +122,7 @@ class OverviewScreen(Screen):
     title = N_("Overview")
     key = "overview"
 
-    def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
+    def __init__(self, controller: Host, parent: QWidget | None = None) -> None:
         super().__init__(controller, parent)
         self.data: _Data | None = None
         self.reminders: list[Reminder] = []
@@ -712,11 +716,8 @@ class OverviewScreen(Screen):
             self.open_incident(str(incident_id))
 
     def open_incident(self, incident_id: str) -> None:
-        """Show the incident in the incidents screen (the list narrowed to it) and open it."""
-        screen = self._go("incidents", filter=IncidentFilter(ids=[incident_id]))
-        edit = getattr(screen, "edit_incident", None)
-        if edit is not None:
-            edit(0)
+        """Open the incident's editor over the incidents screen."""
+        self._go("incidents", open_id=incident_id)
 
     def open_due(self, item: QListWidgetItem | None) -> None:
         if item is None:
