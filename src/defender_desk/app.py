@@ -122,6 +122,7 @@ __all__ = [
     "Settings",
     "SupervisionEvent",
     "SupervisionKind",
+    "card_texts",
     "default_file_name",
     "emergency_guidance",
     "local_minute",
@@ -131,6 +132,14 @@ __all__ = [
     "timeline_lines",
     "today_in",
 ]
+
+
+def card_texts(language: str) -> dict[str, str]:
+    """The emergency card's headings and notes in ``language`` — the same words the printed
+    card uses, so the desktop's preview never differs from the PDF."""
+    from defender_desk.reports.card import _texts
+
+    return dict(_texts(language))
 
 
 @dataclass(frozen=True)

@@ -121,6 +121,116 @@ def snapshot(root: QWidget) -> tuple[Any, ...]:
     return tuple(values)
 
 
+def _inputs(root: QWidget) -> list[tuple[str, QWidget]]:
+    """Every input under ``root`` with a path that is the same in a freshly built copy of the
+    same editor (class names and positions among siblings), in a stable order."""
+    found: list[tuple[str, QWidget]] = []
+
+    def visit(widget: QWidget, path: str) -> None:
+        counts: dict[str, int] = {}
+        for child in widget.children():
+            if not isinstance(child, QWidget) or child.property("dd_untracked"):
+                continue
+            name = type(child).__name__
+            index = counts.get(name, 0)
+            counts[name] = index + 1
+            here = f"{path}/{name}[{index}]"
+            if isinstance(child, QLineEdit) and isinstance(child.parent(), QAbstractSpinBox):
+                continue
+            if isinstance(
+                child,
+                QLineEdit
+                | QPlainTextEdit
+                | QTextEdit
+                | QComboBox
+                | QAbstractSpinBox
+                | QListWidget,
+            ) or (isinstance(child, QAbstractButton) and child.isCheckable()):
+                found.append((here, child))
+            if not isinstance(child, QComboBox | QAbstractSpinBox):
+                visit(child, here)
+
+    visit(root, "")
+    return found
+
+
+def widget_values(root: QWidget) -> list[list[Any]]:
+    """What every input under ``root`` holds, as JSON-shaped ``[path, value]`` pairs (a generic
+    draft for editors that need nothing more particular)."""
+    from PySide6.QtWidgets import QDateEdit, QDateTimeEdit, QTimeEdit
+
+    out: list[list[Any]] = []
+    for path, w in _inputs(root):
+        value: Any
+        if isinstance(w, QLineEdit):
+            value = w.text()
+        elif isinstance(w, QPlainTextEdit | QTextEdit):
+            value = w.toPlainText()
+        elif isinstance(w, QComboBox):
+            value = {"data": w.currentData(), "text": w.currentText()}
+        elif isinstance(w, QDateTimeEdit | QDateEdit | QTimeEdit):
+            value = w.dateTime().toString(Qt.DateFormat.ISODate)
+        elif isinstance(w, QAbstractSpinBox):
+            value = w.text()
+        elif isinstance(w, QListWidget):
+            value = [
+                [w.item(i).data(Qt.ItemDataRole.UserRole), w.item(i).checkState().value]
+                for i in range(w.count())
+            ]
+        else:
+            assert isinstance(w, QAbstractButton)
+            value = w.isChecked()
+        try:
+            import json
+
+            json.dumps(value)
+        except (TypeError, ValueError):
+            continue  # data that is not JSON (a date object in a combo): its text is enough
+        out.append([path, value])
+    return out
+
+
+def restore_values(root: QWidget, values: list[list[Any]]) -> None:
+    """Put :func:`widget_values` back into a freshly built copy of the same editor."""
+    from PySide6.QtCore import QDateTime
+    from PySide6.QtWidgets import QDateEdit, QDateTimeEdit, QDoubleSpinBox, QSpinBox, QTimeEdit
+
+    wanted = {path: value for path, value in values}
+    # Twice: a choice may show or fill other inputs (a kind, a pattern) that come back next.
+    for _round in range(2):
+        for path, w in _inputs(root):
+            if path not in wanted:
+                continue
+            value = wanted[path]
+            if isinstance(w, QLineEdit):
+                w.setText(str(value))
+            elif isinstance(w, QPlainTextEdit | QTextEdit):
+                w.setPlainText(str(value))
+            elif isinstance(w, QComboBox) and isinstance(value, dict):
+                index = w.findData(value.get("data"))
+                if index < 0:
+                    index = w.findText(str(value.get("text", "")))
+                if index >= 0:
+                    w.setCurrentIndex(index)
+                elif w.isEditable():
+                    w.setEditText(str(value.get("text", "")))
+            elif isinstance(w, QDateTimeEdit | QDateEdit | QTimeEdit):
+                w.setDateTime(QDateTime.fromString(str(value), Qt.DateFormat.ISODate))
+            elif isinstance(w, QSpinBox):
+                w.setValue(w.valueFromText(str(value)))
+            elif isinstance(w, QDoubleSpinBox):
+                w.setValue(w.valueFromText(str(value)))
+            elif isinstance(w, QListWidget) and isinstance(value, list):
+                states = {str(d): s for d, s in value}
+                for i in range(w.count()):
+                    item = w.item(i)
+                    key = str(item.data(Qt.ItemDataRole.UserRole))
+                    if key in states:
+                        item.setCheckState(Qt.CheckState(states[key]))
+            elif isinstance(w, QAbstractButton):
+                w.setChecked(bool(value))
+
+
 class Tracked:
     """Modified tracking and the draft protocol, shared by dialogs and in-screen forms."""
 
@@ -150,11 +260,19 @@ class Tracked:
     def draft_record_id(self) -> str | None:
         return None
 
-    def draft_state(self) -> dict[str, Any]:  # pragma: no cover - overridden
+    def draft_context(self) -> dict[str, Any]:
+        """What an opener needs to build this editor again (e.g. which kind of obligation)."""
         return {}
 
-    def load_draft(self, payload: dict[str, Any]) -> None:  # pragma: no cover - overridden
-        pass
+    def draft_state(self) -> dict[str, Any]:
+        """Every input's value (generic); editors with a meaningful draft override this."""
+        root = self._tracked_root()
+        values = widget_values(root)
+        first_line = next((v for _p, v in values if isinstance(v, str) and v.strip()), "")
+        return {"title": first_line, "widgets": values, "context": self.draft_context()}
+
+    def load_draft(self, payload: dict[str, Any]) -> None:
+        restore_values(self._tracked_root(), payload.get("widgets") or [])
 
     def open_draft(self, draft: Draft) -> None:
         self.load_draft(draft.payload)

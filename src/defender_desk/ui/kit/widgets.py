@@ -190,16 +190,24 @@ class SecretField(QWidget):
             self._update()
 
     def layout_name(self) -> str:
+        """EN, RU/KK, KK from what she typed; before that the input method's language if it
+        names one ("" when it is only the POSIX "C" locale, which says nothing to her)."""
         if self._layout_hint:
             return self._layout_hint
         name = QGuiApplication.inputMethod().locale().name()  # e.g. ru_RU
-        return name.split("_")[0].upper() or "?"
+        code = name.split("_")[0].upper()
+        return "" if code in ("", "C", "POSIX") else code
 
     def caps_state(self) -> bool | None:
         return self._caps
 
     def _update(self) -> None:
-        text = _("Keyboard: {layout}").format(layout=self.layout_name())
+        layout = self.layout_name()
+        text = (
+            _("Keyboard: {layout}").format(layout=layout)
+            if layout
+            else _("Keyboard layout: shown once you type a letter")
+        )
         if self._caps:
             text += "   " + _("Caps Lock is on")
         self.status.setText(text)

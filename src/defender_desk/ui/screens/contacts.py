@@ -366,10 +366,12 @@ class ContactsScreen(Screen):
         fill_combo(self.role, [(role_text(r), r.value) for r in ContactRole])
         self.pasted_label.setText(_("Card or a&ge key:"))
         name_widget(self.pasted, _("Their card or age key"))
-        self.pasted.setPlaceholderText("defender-desk-card-1 age1… ssh-ed25519 AAAA…")
+        self.pasted.setPlaceholderText(
+            "defender-desk-card-1 age1… ssh-ed25519 AAAA…"  # same in every language
+        )
         self.signing_label.setText(_("&Signing key (optional):"))
         name_widget(self.signing, _("Their signing key (optional)"))
-        self.signing.setPlaceholderText("ssh-ed25519 AAAA…")
+        self.signing.setPlaceholderText("ssh-ed25519 AAAA…")  # same in every language
         self.notes_label.setText(_("No&tes:"))
         name_widget(self.notes, _("Notes about the contact"))
         self.add_button.setText(_("&Add the contact"))

@@ -71,10 +71,10 @@ from defender_desk.app import (
     EmergencyContact,
     EmergencyPlace,
     EmergencyView,
-    IncidentFilter,
     LogEntry,
     PlaceCheck,
     PlaceKind,
+    card_texts,
     local_minute,
     timeline_lines,
 )
@@ -235,20 +235,23 @@ def card_html(card: Any, disclaimer: str) -> str:
         # A number is never broken across lines.
         return ", ".join(e(n).replace(" ", "&nbsp;").replace("-", "&#8209;") for n in numbers)
 
+    # The card's own words in the card's language (what the printed page says), not the
+    # window's: the preview and the PDF never differ.
+    words = card_texts(card.language)
     p = card.person
-    out = [f"<h3>{e(_('If someone is detained'))}</h3>"]
-    out.append(f"<p><b>{e(_('Person we are looking for:'))}</b> {e(p.full_name)}")
-    for label, value in (
-        (_("Date of birth:"), p.date_of_birth),
-        (_("IIN:"), p.id_number),
-        (_("Phone:"), p.phone),
-        (_("Distinguishing details:"), p.details),
+    out = ["<h3>" + e(words["title"]) + "</h3>"]
+    out.append("<p><b>" + e(words["person"]) + ":</b> " + e(p.full_name))
+    for key, value in (
+        ("dob", p.date_of_birth),
+        ("id_number", p.id_number),
+        ("phone", p.phone),
+        ("details", p.details),
     ):
         if value:
             shown = phones([value]) if value is p.phone else e(value)
-            out.append(f"<br>{e(label)} {shown}")
+            out.append("<br>" + e(words[key]) + ": " + shown)
     out.append("</p>")
-    out.append(f"<h4>{e(_('Lawyer and helpers'))}</h4>")
+    out.append("<h4>" + e(words["contacts"]) + "</h4>")
     if card.contacts:
         out.append("<ul>")
         for c in card.contacts:
@@ -256,17 +259,8 @@ def card_html(card: Any, disclaimer: str) -> str:
             out.append(f"<li><b>{e(c.name)}</b>{role}: {phones(c.phones)}</li>")
         out.append("</ul>")
     else:
-        out.append(
-            "<p>"
-            + e(
-                _(
-                    "No lawyer's number yet: add it under “Before anything happens”. Until then"
-                    " the printed card leaves room to write it by hand."
-                )
-            )
-            + "</p>"
-        )
-    out.append(f"<h4>{e(_('Places to ask'))}</h4>")
+        out.append("<p>" + e(words["no_contacts"]) + "</p>")
+    out.append("<h4>" + e(words["places"]) + "</h4>")
     if card.places:
         out.append("<ul>")
         for pl in card.places:
@@ -278,17 +272,7 @@ def card_html(card: Any, disclaimer: str) -> str:
             out.append("<li>" + " — ".join(parts) + "</li>")
         out.append("</ul>")
     else:
-        out.append(
-            "<p>"
-            + e(
-                _(
-                    "No places yet: add the district police departments and the hospitals of"
-                    " your area under “Before anything happens”. Until then the printed card"
-                    " leaves room to write them by hand."
-                )
-            )
-            + "</p>"
-        )
+        out.append("<p>" + e(words["no_places"]) + "</p>")
     steps = card.steps if card.steps is not None else guidance_mod.shipped(card.language).steps
     out.append(f"<h4>{e(guidance_mod.TITLE[card.language])}</h4><ol>")
     out.extend(f"<li>{e(step)}</li>" for step in steps)
@@ -1256,7 +1240,7 @@ class EmergencyScreen(Screen):
         self.others_button.setAccessibleName(_("Someone else was detained, or another emergency"))
         self.close_button.setText(_("Close and make an incident…"))
         self.close_button.setAccessibleName(_("Close the emergency and make an incident"))
-        self.close_button.setToolTip("Ctrl+Shift+E")
+        self.close_button.setToolTip("Ctrl+Shift+E")  # same in every language
         self.show_incident_button.setText(_("Show the incident"))
         self.show_incident_button.setAccessibleName(
             _("Show the incident this emergency was closed into")
@@ -1697,6 +1681,16 @@ class EmergencyScreen(Screen):
                     total,
                 ).format(asked=asked, n=total)
             )
+        elif view.other_checks:
+            n = len(view.other_checks)
+            self.places_summary.setText(
+                ngettext("{n} place asked.", "{n} places asked.", n).format(n=n)
+                + " "
+                + _(
+                    "To have them ready next time, add the district police departments and the"
+                    " hospitals of your area to your list."
+                )
+            )
         else:
             self.places_summary.setText(
                 _(
@@ -1977,7 +1971,9 @@ class EmergencyScreen(Screen):
     def _show_incident_id(self, incident_id: str) -> None:
         mw = self.controller.main_window
         if mw is not None and "incidents" in mw.screens:
-            mw.show_screen("incidents", filter=IncidentFilter(ids=[incident_id]))
+            # Its editor over the incident list as it was: never a list narrowed to one
+            # incident, which looks as if the others were gone.
+            mw.show_screen("incidents", open_id=incident_id)
 
     # -- before anything happens -------------------------------------------------------------
     def _fill_prep(self) -> None:

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import get_day_names
 from pydantic import TypeAdapter
-from PySide6.QtCore import QDate, QDateTime, Qt, QTime
+from PySide6.QtCore import QDate, QDateTime, QSize, Qt, QTime
 from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDateTimeEdit,
     QDialog,
-    QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
     QFrame,
@@ -74,10 +73,11 @@ from defender_desk.errors import DefenderDeskError, InvalidInput
 from defender_desk.i18n import N_, _, describe_error, get_language, ngettext
 from defender_desk.ui import filepicker
 from defender_desk.ui.kit import confirm as dialogs
-from defender_desk.ui.kit.format import date_format
+from defender_desk.ui.kit.form import EditorDialog, register_opener
+from defender_desk.ui.kit.format import date_format, zone_label
 from defender_desk.ui.kit.jobs import Job, call_off_gui, error_text
 from defender_desk.ui.kit.screen import PlainLabel, Screen
-from defender_desk.ui.kit.widgets import error_label, fill_combo, name_widget, select_data
+from defender_desk.ui.kit.widgets import fill_combo, name_widget, select_data
 
 if TYPE_CHECKING:
     from defender_desk.app import AnyObligation, AttendanceStatus, Desk, SupervisionKind
@@ -395,7 +395,7 @@ class ScheduleControl(QWidget):
         self.time_label.setText(_("&Time:"))
         name_widget(self.time, _("Time of day"))
         self.zone_label.setText(_("Time &zone:"))
-        fill_combo(self.zone, [(z, z) for z in self._zones])
+        fill_combo(self.zone, [(zone_label(z), z) for z in self._zones])
         name_widget(self.zone, _("Time zone"))
 
     def _adapt(self) -> None:
@@ -407,7 +407,7 @@ class ScheduleControl(QWidget):
     def set_zone(self, zone: str) -> None:
         if zone not in self._zones:
             self._zones.insert(0, zone)
-            fill_combo(self.zone, [(z, z) for z in self._zones])
+            fill_combo(self.zone, [(zone_label(z), z) for z in self._zones])
         select_data(self.zone, zone)
 
     def load(self, rrule: str, start: datetime, zone: str) -> None:
@@ -527,50 +527,38 @@ def run_with_evidence(
 # -- dialogs ----------------------------------------------------------------------------------
 
 
-class _Dialog(QDialog):
-    """Save/Cancel buttons, an error line, retranslation; subclasses fill :attr:`form`."""
+class _Dialog(EditorDialog):
+    """A form of rows (:meth:`row`) with the kit's editor behaviour: Save / Cancel always
+    visible, closing with changes asks, a lock keeps a draft."""
 
     heading_text = ""
+    wanted_size = QSize(640, 600)
 
     def __init__(self, controller: Host, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(controller, parent)
         self.controller = controller
         self.desk: Desk = controller.desk
         self.job: Job | None = None
-        self.form = QFormLayout()
+        self.form_widget = QWidget()
+        self.form = QFormLayout(self.form_widget)
         self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        self.error = error_label(self)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
-        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.cancel_button = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
         self.labels: dict[str, QLabel] = {}
-        self.setMinimumWidth(560)
         self.setSizeGripEnabled(True)
 
     def finish_layout(self) -> None:
-        layout = QVBoxLayout(self)
-        layout.addLayout(self.form)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
+        self.set_body(self.form_widget)
 
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        if self._baseline is None and self.draft_id is None:
+            self.finish()  # loaded by now: changes count from here
     def row(self, key: str, widget: QWidget, buddy: QWidget | None = None) -> QLabel:
-        label = QLabel(self)
+        label = QLabel(self.form_widget)
         label.setBuddy(buddy or widget)
         self.labels[key] = label
         self.form.addRow(label, widget)
         return label
-
-    def retranslate_buttons(self, save_name: str) -> None:
-        self.save_button.setText(_("Save"))
-        self.save_button.setAccessibleName(save_name)
-        self.cancel_button.setText(_("Cancel"))
-        self.cancel_button.setAccessibleName(_("Cancel"))
-        self.error.setAccessibleName(_("Problem"))
 
     def field_labels(self) -> dict[str, str]:
         return {k: v.text().replace("&", "").rstrip(":") for k, v in self.labels.items()}
@@ -578,12 +566,17 @@ class _Dialog(QDialog):
     def show_error(self, exc: DefenderDeskError) -> None:
         self.error.setText(obligation_error_text(exc, self.field_labels()))
 
-    def save(self) -> None:  # pragma: no cover - overridden
-        self.accept()
-
 
 class ObligationDialog(_Dialog):
     """Add or edit one obligation of ``kind``; :attr:`obligation` holds it after Save."""
+
+    draft_kind = "obligation"
+
+    def draft_record_id(self) -> str | None:
+        return self.original.id if self.original is not None else None
+
+    def draft_context(self) -> dict[str, Any]:
+        return {"kind": self.kind}
 
     def __init__(
         self,
@@ -834,7 +827,7 @@ class ObligationDialog(_Dialog):
             self.preview.setAccessibleName(_("The schedule in words"))
             self._update_preview()
         if kind == "hearing":
-            fill_combo(self.zone, [(z, z) for z in self._zones])
+            fill_combo(self.zone, [(zone_label(z), z) for z in self._zones])
             name_widget(self.zone, _("Time zone"))
         if kind in ("checkin", "hearing"):
             self.remind_day.setText(_("a day before"))
@@ -900,7 +893,7 @@ class ObligationDialog(_Dialog):
                 self.at.setDateTime(QDateTime(to_qdate(h.at.date()), QTime(h.at.hour, h.at.minute)))
                 if h.zone not in self._zones:
                     self._zones.insert(0, h.zone)
-                    fill_combo(self.zone, [(z, z) for z in self._zones])
+                    fill_combo(self.zone, [(zone_label(z), z) for z in self._zones])
                 select_data(self.zone, h.zone)
                 self.body.setText(h.body)
                 self.case.setText(h.case)
@@ -1042,7 +1035,7 @@ class ObligationDialog(_Dialog):
         except DefenderDeskError as exc:
             self.show_error(exc)
             return
-        self.accept()
+        self.saved()
 
 
 class AttendanceDialog(_Dialog):
@@ -1152,7 +1145,7 @@ class AttendanceDialog(_Dialog):
 
     def _done(self, entry: AttendanceEntry) -> None:
         self.entry = entry
-        self.accept()
+        self.saved()
 
 
 class MoveDialog(_Dialog):
@@ -1236,7 +1229,7 @@ class MoveDialog(_Dialog):
             return
         assert isinstance(changed, CheckIn)
         self.changed = changed
-        self.accept()
+        self.saved()
 
 
 class SupervisionDialog(_Dialog):
@@ -1334,7 +1327,7 @@ class SupervisionDialog(_Dialog):
 
     def _done(self, event: SupervisionEvent) -> None:
         self.logged = event
-        self.accept()
+        self.saved()
 
 
 # -- the screen -------------------------------------------------------------------------------
@@ -1717,7 +1710,7 @@ class ObligationsScreen(Screen):
                     ).format(n=len(ob.cancelled))
                 )
         else:
-            lines.append(format_when(ob.at, lang) + f" ({ob.zone})")
+            lines.append(format_when(ob.at, lang) + f" ({zone_label(ob.zone)})")
             if running is not None:
                 lines.append(sentence(render_countdown(running, lang)))
             for text, value in (
@@ -2014,3 +2007,19 @@ class ObligationsScreen(Screen):
             dialogs.error(self, error_text(exc))
             return
         self.refresh()
+
+
+def _open_obligation_draft(host: Host, draft: Any) -> Any:
+    mw = host.main_window
+    if mw is None or "obligations" not in mw.screens:
+        return None
+    screen = mw.show_screen("obligations")
+    kind = str((draft.payload.get("context") or {}).get("kind") or "checkin")
+    original = screen._obligations.get(draft.record_id or "")
+    dialog = ObligationDialog(host, kind, original, screen)
+    screen._open(dialog)
+    dialog.open_draft(draft)
+    return dialog
+
+
+register_opener("obligation", _open_obligation_draft)

@@ -51,12 +51,13 @@ from defender_desk.domain.dates import FuzzyDate
 from defender_desk.domain.models import Incident, Person
 from defender_desk.errors import DefenderDeskError
 from defender_desk.i18n import N_, _, get_language, ngettext
+from defender_desk.ui.kit.jobs import call_off_gui
 from defender_desk.ui.kit.screen import PlainLabel, Screen
 from defender_desk.ui.kit.widgets import name_widget
 from defender_desk.ui.timeline import Timeline, TimelineChart, month_buckets
 
 if TYPE_CHECKING:
-    from defender_desk.app import AnyObligation
+    from defender_desk.app import AnyObligation, Desk
     from defender_desk.ui.kit.host import Host
 
 format_day = obligation_render.format_day
@@ -109,13 +110,18 @@ class _Data:
     countdowns: list[Countdown] = field(default_factory=list)
     due: list[Due] = field(default_factory=list)
     obligations: dict[str, AnyObligation] = field(default_factory=dict)
-    incidents: list[Incident] = field(default_factory=list)
     recent: list[Incident] = field(default_factory=list)
     timeline: Timeline = field(default_factory=lambda: Timeline([], []))
     people: dict[str, Person] = field(default_factory=dict)
     emergencies: list[Emergency] = field(default_factory=list)
     last_backup: datetime | None = None
     backup_known: bool = False
+
+
+def load_timeline(desk: Desk, people: list[Person]) -> Timeline:
+    """The timeline's data: the ONE place the chart reads the vault (run off the GUI thread).
+    When the facade gains SQL aggregates for month and actor counts, only this changes."""
+    return month_buckets(desk.list_incidents(), people)
 
 
 class OverviewScreen(Screen):
@@ -390,25 +396,29 @@ class OverviewScreen(Screen):
         if not self.desk.unlocked:
             return
         desk = self.desk
-        now = desk.clock()
-        data = _Data(now=now)
-        try:
+
+        def load() -> _Data:
+            # In a worker thread: at 100,000 incidents counting them takes a while, and the
+            # schedules are expanded here — never on the GUI thread.
+            now = desk.clock()
+            data = _Data(now=now)
             data.countdowns = desk.countdown()
             data.due = desk.due(now, days=DUE_DAYS)
             data.obligations = {o.id: o for o in desk.list_obligations()}
             people = desk.list_people()
             data.people = {p.id: p for p in people}
-            data.incidents = desk.list_incidents()
             data.recent = desk.list_incidents(newest_first=True, limit=RECENT)
-            data.timeline = month_buckets(data.incidents, people)
+            data.timeline = load_timeline(desk, people)
             data.emergencies = desk.list_emergencies(open_only=True)
-            if hasattr(desk, "last_backup"):
-                data.backup_known = True
-                data.last_backup = desk.last_backup()
+            data.last_backup = desk.last_backup()
+            data.backup_known = True
+            return data
+
+        try:
+            self.data = call_off_gui(load, self)
         except DefenderDeskError:
             # The vault went away under us (locked elsewhere): show what we have.
             return
-        self.data = data
         service = getattr(self.controller, "reminders", None)
         if service is not None and hasattr(service, "active"):
             self.reminders = list(service.active)
