@@ -59,6 +59,7 @@ __all__ = [
     "DRAFT_KIND_LABELS",
     "DraftsDialog",
     "EditorDialog",
+    "FieldsDraft",
     "FormPanel",
     "Tracked",
     "close_editors",
@@ -290,6 +291,53 @@ class Tracked:
             pass
 
 
+class FieldsDraft(Tracked):
+    """Drafts for a few text fields that live inside a screen (the emergency log's next entry,
+    the details of a detention): not a window of their own, but what she typed there is kept
+    at a lock like any editor's. ``record`` says which record they belong to."""
+
+    def __init__(
+        self,
+        host: Host,
+        kind: str,
+        fields: list[QLineEdit | QPlainTextEdit],
+        record: Callable[[], str | None],
+    ) -> None:
+        self.host = host
+        self.draft_kind = kind
+        self.fields = fields
+        self.record = record
+        self._baseline = self._texts()
+        self.track()
+
+    def _texts(self) -> tuple[Any, ...]:
+        return tuple(
+            f.toPlainText() if isinstance(f, QPlainTextEdit) else f.text() for f in self.fields
+        )
+
+    def mark_clean(self) -> None:
+        self._baseline = self._texts()
+
+    def is_modified(self) -> bool:
+        if self.draft_id is not None:
+            return True
+        return self._baseline is not None and self._texts() != self._baseline
+
+    def draft_record_id(self) -> str | None:
+        return self.record()
+
+    def draft_state(self) -> dict[str, Any]:
+        texts = list(self._texts())
+        return {"title": next((x for x in texts if x.strip()), ""), "fields": texts}
+
+    def load_draft(self, payload: dict[str, Any]) -> None:
+        for field, text in zip(self.fields, payload.get("fields") or [], strict=False):
+            if isinstance(field, QPlainTextEdit):
+                field.setPlainText(str(text))
+            else:
+                field.setText(str(text))
+
+
 # -- dialogs --------------------------------------------------------------------------------
 
 
@@ -422,8 +470,8 @@ def save_open_drafts(host: Host) -> int:
     for source in list(_sources):
         if not source.draft_kind or getattr(source, "host", None) is not host:
             continue
-        if isinstance(source, QWidget) and not source.isVisible():
-            continue
+        if isinstance(source, QWidget) and source.isHidden():
+            continue  # a closed dialog (an in-screen form on another page still counts)
         if isinstance(source, QDialog) and source.result() == QDialog.DialogCode.Accepted:
             continue
         if not source.is_modified():

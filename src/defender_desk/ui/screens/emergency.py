@@ -33,7 +33,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -86,6 +86,7 @@ from defender_desk.errors import DefenderDeskError, InvalidInput
 from defender_desk.i18n import N_, _, get_language, ngettext
 from defender_desk.ui import filepicker
 from defender_desk.ui.kit import confirm as dialogs
+from defender_desk.ui.kit.form import EditorDialog, FieldsDraft, register_opener
 from defender_desk.ui.kit.jobs import Job, error_text
 from defender_desk.ui.kit.screen import PlainLabel, Screen
 from defender_desk.ui.kit.widgets import (
@@ -310,35 +311,38 @@ def _name_buttons(buttons: QDialogButtonBox, ok_text: str, ok_name: str) -> None
 # -- her lawyers, helpers and places, entered in advance -----------------------------------
 
 
-class ListedDialog(QDialog):
+class ListedDialog(EditorDialog):
     """Add or edit a lawyer or helper (``what="contact"``) or a place to ask (``"place"``).
-    :attr:`saved` holds the record after Save."""
+    :attr:`record` holds it after Save."""
+
+    wanted_size = QSize(560, 520)
 
     def __init__(
         self,
-        desk: Desk,
+        controller: Host,
         what: str,
         item: EmergencyContact | EmergencyPlace | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.desk = desk
+        super().__init__(controller, parent)
+        self.desk = controller.desk
         self.what = what
+        self.draft_kind = "emergency_place" if what == "place" else "emergency_contact"
         self.item = item
-        self.saved: EmergencyContact | EmergencyPlace | None = None
-        self.intro = _wrapping(self, NOTE_STYLE)
-        self.kind = QComboBox(self)
-        self.name = QLineEdit(self)
-        self.phones = QLineEdit(self)
-        self.address = QLineEdit(self)
-        self.notes = QPlainTextEdit(self)
+        self.record: EmergencyContact | EmergencyPlace | None = None
+        body = QWidget()
+        self.intro = _wrapping(body, NOTE_STYLE)
+        self.kind = QComboBox(body)
+        self.name = QLineEdit(body)
+        self.phones = QLineEdit(body)
+        self.address = QLineEdit(body)
+        self.notes = QPlainTextEdit(body)
         self.notes.setTabChangesFocus(True)
         self.notes.setFixedHeight(self.fontMetrics().lineSpacing() * 4 + 12)
-        self.provenance = _wrapping(self, NOTE_STYLE)
-        self.error = error_label(self)
-        self.kind_label, self.name_label = QLabel(self), QLabel(self)
-        self.phones_label, self.address_label = QLabel(self), QLabel(self)
-        self.notes_label = QLabel(self)
+        self.provenance = _wrapping(body, NOTE_STYLE)
+        self.kind_label, self.name_label = QLabel(body), QLabel(body)
+        self.phones_label, self.address_label = QLabel(body), QLabel(body)
+        self.notes_label = QLabel(body)
         form = QFormLayout()
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         for label, field in (
@@ -351,14 +355,11 @@ class ListedDialog(QDialog):
             label.setBuddy(field)
             form.addRow(label, field)
         form.setRowVisible(self.address, what == "place")
-        self.buttons = _dialog_buttons(self, _("Save"), _("Save"))
-        layout = QVBoxLayout(self)
+        layout = QVBoxLayout(body)
         layout.addWidget(self.intro)
         layout.addLayout(form)
         layout.addWidget(self.provenance)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
-        self.setMinimumWidth(520)
+        self.set_body(body)
         self.retranslate()
         if item is not None:
             select_data(self.kind, item.kind.value)
@@ -368,7 +369,11 @@ class ListedDialog(QDialog):
                 self.address.setText(item.address)
             self.notes.setPlainText(item.notes)
         self.provenance.setVisible(item is not None and bool(item.source))
+        self.finish()
         self.name.setFocus()
+
+    def draft_record_id(self) -> str | None:
+        return self.item.id if self.item is not None else None
 
     def retranslate(self) -> None:
         place = self.what == "place"
@@ -406,8 +411,7 @@ class ListedDialog(QDialog):
                     source=self.item.source, date=checked
                 )
             )
-        self.error.setAccessibleName(_("Problem"))
-        _name_buttons(self.buttons, _("Save"), _("Save"))
+        self.retranslate_buttons(_("Save"))
 
     def labels(self) -> dict[str, str]:
         return {
@@ -429,18 +433,18 @@ class ListedDialog(QDialog):
             draft["address"] = self.address.text()
         return draft
 
-    def accept(self) -> None:
+    def save(self) -> None:
         self.error.setText("")
         d = self.desk
         try:
             if self.what == "place":
-                self.saved = (
+                self.record = (
                     d.add_emergency_place(self.draft())
                     if self.item is None
                     else d.edit_emergency_place(self.item.id, self.draft())
                 )
             else:
-                self.saved = (
+                self.record = (
                     d.add_emergency_contact(self.draft())
                     if self.item is None
                     else d.edit_emergency_contact(self.item.id, self.draft())
@@ -448,7 +452,7 @@ class ListedDialog(QDialog):
         except DefenderDeskError as exc:
             _show_form_error(self.error, exc, self.labels())
             return
-        super().accept()
+        self.saved()
 
 
 # -- a place asked --------------------------------------------------------------------------
@@ -696,10 +700,10 @@ class CloseDialog(QDialog):
     collects :meth:`values`; the screen closes the emergency in a background job."""
 
     def __init__(
-        self, desk: Desk, emergency: Emergency, person: Person | None, parent: QWidget | None
+        self, host: Host, emergency: Emergency, person: Person | None, parent: QWidget | None
     ) -> None:
         super().__init__(parent)
-        self.desk = desk
+        self.desk = desk = host.desk
         self.emergency = emergency
         self.person = person
         self.paths: list[Path] = []
@@ -713,7 +717,7 @@ class CloseDialog(QDialog):
         self.summary.setFixedHeight(self.fontMetrics().lineSpacing() * 4 + 12)
         self.place = QLineEdit(self)
         self.actors = PeopleChecklist(
-            desk,
+            host,
             self,
             with_self=False,
             roles=lambda p: p.role is PersonRole.ACTOR,
@@ -891,6 +895,17 @@ class EmergencyScreen(Screen):
         self.close_shortcut = QShortcut(QKeySequence("Ctrl+Shift+E"), self)
         self.close_shortcut.activated.connect(self.close_emergency)
         controller.locked.connect(self._locked)
+        # What she is typing in the log's next entry and in the details is kept at a lock.
+        current = lambda: self.view.emergency.id if self.view is not None else None  # noqa: E731
+        self.entry_draft = FieldsDraft(
+            controller, "emergency_entry", [self.entry, self.time_edit], current
+        )
+        self.details_draft = FieldsDraft(
+            controller,
+            "emergency_details",
+            [self.d_full_name, self.d_birth, self.d_iin, self.d_phone, self.d_details],
+            current,
+        )
         self.retranslate()
 
     # -- building ----------------------------------------------------------------------------
@@ -1722,6 +1737,7 @@ class EmergencyScreen(Screen):
         self.d_birth.setText(det.date_of_birth.strftime("%d.%m.%Y") if det.date_of_birth else "")
         self.d_iin.setText(det.id_number)
         self.d_phone.setText(det.phone)
+        self._details_loaded = True
         self.d_details.setPlainText(det.details)
         self.details_error.setText("")
         self.details_status.setText("")
@@ -1768,6 +1784,8 @@ class EmergencyScreen(Screen):
             return None
         self.entry.clear()
         self.time_edit.clear()
+        self.entry_draft.forget_draft()
+        self.entry_draft.mark_clean()
         self._reload_view(focus_id=entry.id)
         self.entry.setFocus()
         return entry
@@ -1894,6 +1912,7 @@ class EmergencyScreen(Screen):
             return
         self.view = self.desk.get_emergency(em.id)
         self._render_details(em)
+        self.details_draft.forget_draft()
         self._render_card()
         self.details_status.setText(_("Saved. The card shows them."))
 
@@ -1929,7 +1948,9 @@ class EmergencyScreen(Screen):
             return None
         if self.job is not None and self.job.thread.isRunning():
             return None
-        self.close_dialog = CloseDialog(self.desk, self.view.emergency, self.person, self.window())
+        self.close_dialog = CloseDialog(
+            self.controller, self.view.emergency, self.person, self.window()
+        )
         self.close_dialog.accepted.connect(self._close_accepted)
         self.close_dialog.open()
         return self.close_dialog
@@ -2025,7 +2046,7 @@ class EmergencyScreen(Screen):
         return item.data(0, ID_ROLE) if item is not None else None
 
     def _open_listed(self, what: str, item: EmergencyContact | EmergencyPlace | None) -> None:
-        self.listed_dialog = ListedDialog(self.desk, what, item, self.window())
+        self.listed_dialog = ListedDialog(self.controller, what, item, self.window())
         self.listed_dialog.accepted.connect(self.refresh)
         self.listed_dialog.finished.connect(lambda _r: self._dialog_done("listed_dialog"))
         self.listed_dialog.open()
@@ -2115,3 +2136,31 @@ class EmergencyScreen(Screen):
         self.d_details.clear()
         self.em_heading.setText("")
         self.em_status.setText("")
+
+
+def _open_emergency_draft(host: Host, draft: Any) -> Any:
+    """Continue what was typed on the emergency screen (an entry, the details, a contact or a
+    place) where it was typed."""
+    mw = host.main_window
+    if mw is None or "emergency" not in mw.screens:
+        return None
+    screen = mw.show_screen("emergency")
+    if draft.kind in ("emergency_contact", "emergency_place"):
+        what = "place" if draft.kind == "emergency_place" else "contact"
+        items = screen._places if what == "place" else screen._contacts
+        item = next((i for i in items if i.id == draft.record_id), None)
+        screen.listed_dialog = ListedDialog(host, what, item, screen.window())
+        screen.listed_dialog.accepted.connect(screen.refresh)
+        screen.listed_dialog.open()
+        screen.listed_dialog.open_draft(draft)
+        return screen.listed_dialog
+    showing = screen.view.emergency.id if screen.view is not None else None
+    if draft.record_id and draft.record_id != showing:
+        screen._show_emergency_page(draft.record_id)
+    target = screen.entry_draft if draft.kind == "emergency_entry" else screen.details_draft
+    target.open_draft(draft)
+    return screen
+
+
+for _kind in ("emergency_contact", "emergency_place", "emergency_entry", "emergency_details"):
+    register_opener(_kind, _open_emergency_draft)
