@@ -37,6 +37,7 @@ from defender_desk.app import CONTACT_ROLE_LABELS as ROLE_LABELS
 from defender_desk.errors import DefenderDeskError, InvalidInput
 from defender_desk.i18n import N_, _, get_language
 from defender_desk.ui.kit import confirm as dialogs
+from defender_desk.ui.kit.form import FieldsDraft, register_opener
 from defender_desk.ui.kit.jobs import error_text
 from defender_desk.ui.kit.screen import PlainLabel, Screen
 from defender_desk.ui.kit.widgets import error_label, field_error_text, fill_combo, name_widget
@@ -277,6 +278,13 @@ class ContactsScreen(Screen):
         self.add_error = error_label(box)
         self.add_status = wrapped(box)
         self.add_status.setStyleSheet(_OK_STYLE)
+        # What she is typing for a new contact is kept at a lock, like any editor's text.
+        self.add_draft = FieldsDraft(
+            self.controller,
+            "contact",
+            [self.name, self.pasted, self.signing, self.notes],
+            lambda: None,
+        )
         form = QFormLayout()
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         form.addRow(self.name_label, self.name)
@@ -546,12 +554,17 @@ class ContactsScreen(Screen):
             return
         except DefenderDeskError as exc:
             self.add_error.setText(error_text(exc))
+            if type(exc).__name__ == "SecretKeyPasted":
+                # A secret key must not stay on screen (or in the field's memory) a moment longer.
+                self.pasted.clear()
             self.pasted.setFocus()
             return
         self.name.clear()
         self.pasted.clear()
         self.signing.clear()
         self.notes.clear()
+        self.add_draft.forget_draft()
+        self.add_draft.mark_clean()
         self.reload(select=contact.id)
         self.add_status.setText(
             _(
@@ -659,3 +672,16 @@ class ContactsScreen(Screen):
         self.refresh()
         if kwargs.get("add"):
             self.name.setFocus()
+
+
+def _open_contact_draft(host: Host, draft: Any) -> Any:
+    mw = host.main_window
+    if mw is None or "contacts" not in mw.screens:
+        return None
+    screen = mw.show_screen("contacts")
+    screen.add_draft.open_draft(draft)
+    screen.name.setFocus()
+    return screen
+
+
+register_opener("contact", _open_contact_draft)
