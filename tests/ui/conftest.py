@@ -13,8 +13,11 @@ from __future__ import annotations
 
 import os
 
-# Before anything imports Qt: no display here, and none is wanted.
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Before anything imports Qt: no display here, and none is wanted. The offscreen screen is the
+# size of her laptop's (1366×768), so windows are sized as she sees them.
+if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
+    _screen = os.path.join(os.path.dirname(__file__), "screens", "1366x768.json")
+    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={_screen}"
 os.environ.setdefault("QT_LOGGING_RULES", "*.debug=false;qt.*.info=false")
 
 from collections.abc import Callable, Iterator

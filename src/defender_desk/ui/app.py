@@ -106,12 +106,22 @@ class Controller(QObject):
         if save:
             self.settings = self.settings.model_copy(update={"language": lang})
             self.core.save_settings(self.practice, self.settings)
-        self.app.setApplicationDisplayName(self.display_name())
+        self._apply_discreet()
         self.language_changed.emit()
         self.title_guard.apply_all()
 
     def display_name(self) -> str:
         return _("Notes") if self.settings.discreet else APP_NAME
+
+    def _apply_discreet(self) -> None:
+        """The names the system sees and every message use the neutral name in discreet mode
+        (the X11 window class is fixed when the first window is made: see :func:`run`)."""
+        from defender_desk.ui.kit import confirm
+
+        discreet = self.settings.discreet
+        self.app.setApplicationDisplayName(self.display_name())
+        self.app.setApplicationName("Notes" if discreet else "DefenderDesk")
+        confirm.use_neutral_name(self.display_name() if discreet else None)
 
     def copy_text(self, text: str) -> None:
         """Copy record text (a hash, a card, a code): marked secret, cleared after the set
@@ -120,10 +130,13 @@ class Controller(QObject):
         self.clipboard.copy(text)
 
     def save_settings(self, settings: Settings) -> None:
+        renamed = settings.discreet != self.settings.discreet
         self.settings = settings
         self.core.save_settings(self.practice, settings)
         self.app.setWindowIcon(icons.app_icon(settings.discreet))
-        self.app.setApplicationDisplayName(self.display_name())
+        self._apply_discreet()
+        if renamed:
+            self.language_changed.emit()  # every text again, with or without the app's name
         self.title_guard.apply_all()
         if self.tray is not None:
             self.tray.retranslate()
@@ -199,7 +212,7 @@ class Controller(QObject):
         self.practice = on
         self.vault_dir = self.core.folder(on)
         self.settings = self.core.load_settings(on)
-        self.app.setApplicationDisplayName(self.display_name())
+        self._apply_discreet()
         if on and not self.core.has_vault(True):
             self.prepare_practice()
         elif on or self.core.has_vault(False):

@@ -192,7 +192,6 @@ class MainWindow(QMainWindow):
         assert isinstance(w, Screen)
         return w
 
-
     def _protect_window(self) -> None:
         if sys.platform == "win32":  # pragma: no cover - Windows only
             from defender_desk.ui.platform_win import exclude_from_capture

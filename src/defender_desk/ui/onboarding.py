@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from defender_desk.errors import DefenderDeskError
 from defender_desk.i18n import _
 from defender_desk.secret import Secret
+from defender_desk.ui.kit.confirm import neutral
 from defender_desk.ui.kit.format import ZONE_CITIES, zone_label
 from defender_desk.ui.kit.jobs import Job, error_text
 from defender_desk.ui.kit.screen import PlainLabel, fit_to_screen
@@ -212,10 +213,12 @@ class CreateWizard(QWidget):
         self.setWindowTitle(self.controller.display_name())
         self.welcome_title.setText(_("Welcome"))
         self.welcome_text.setText(
-            _(
-                "Defender Desk keeps your records of incidents, your probation and court dates, "
-                "and your evidence files in one encrypted vault on this computer. It never uses "
-                "the internet. Only you can open it, with your passphrase."
+            neutral(
+                _(
+                    "Defender Desk keeps your records of incidents, your probation and court"
+                    " dates, and your evidence files in one encrypted vault on this computer. It"
+                    " never uses the internet. Only you can open it, with your passphrase."
+                )
             )
         )
         self.discreet.setText(_("Discreet mode"))

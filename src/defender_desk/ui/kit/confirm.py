@@ -41,6 +41,27 @@ def set_next_answer(button: QMessageBox.StandardButton) -> None:
     _next_answers.append(button)
 
 
+#: In discreet mode, the neutral name that replaces the app's in every message (set by the
+#: controller; None otherwise).
+_neutral_name: str | None = None
+APP_NAMES = ("Defender Desk", "DefenderDesk")
+
+
+def use_neutral_name(name: str | None) -> None:
+    global _neutral_name
+    _neutral_name = name
+
+
+def neutral(text: str) -> str:
+    """``text`` with the app's name replaced by the neutral one in discreet mode (core errors
+    such as "this is not a Defender Desk card" name the app)."""
+    if _neutral_name is None:
+        return text
+    for name in APP_NAMES:
+        text = text.replace(name, _neutral_name)
+    return text
+
+
 def _title() -> str:
     return _("Defender Desk")
 
@@ -53,6 +74,7 @@ def _show(
     default: QMessageBox.StandardButton,
     names: dict[QMessageBox.StandardButton, str] | None = None,
 ) -> QMessageBox.StandardButton:
+    text = neutral(text)
     shown.append((kind.name, text))
     if _next_answers:
         return _next_answers.popleft()

@@ -140,12 +140,7 @@ def _inputs(root: QWidget) -> list[tuple[str, QWidget]]:
                 continue
             if isinstance(
                 child,
-                QLineEdit
-                | QPlainTextEdit
-                | QTextEdit
-                | QComboBox
-                | QAbstractSpinBox
-                | QListWidget,
+                QLineEdit | QPlainTextEdit | QTextEdit | QComboBox | QAbstractSpinBox | QListWidget,
             ) or (isinstance(child, QAbstractButton) and child.isCheckable()):
                 found.append((here, child))
             if not isinstance(child, QComboBox | QAbstractSpinBox):

@@ -142,9 +142,10 @@ class Job(QObject):
 
 
 def error_text(exc: BaseException) -> str:
-    """An error as the desktop shows it: sentences, in her language, never record content."""
+    """An error as the desktop shows it: sentences, in her language, never record content — and
+    in discreet mode never the app's name."""
     if isinstance(exc, DefenderDeskError):
-        return describe_error_sentences(exc)
+        return dialogs.neutral(describe_error_sentences(exc))
     return as_sentence(_(UNEXPECTED).format(kind=type(exc).__name__))
 
 

@@ -37,6 +37,7 @@ from defender_desk.app import CONTACT_ROLE_LABELS as ROLE_LABELS
 from defender_desk.errors import DefenderDeskError, InvalidInput
 from defender_desk.i18n import N_, _, get_language
 from defender_desk.ui.kit import confirm as dialogs
+from defender_desk.ui.kit.confirm import neutral
 from defender_desk.ui.kit.form import FieldsDraft, register_opener
 from defender_desk.ui.kit.jobs import error_text
 from defender_desk.ui.kit.screen import PlainLabel, Screen
@@ -337,7 +338,9 @@ class ContactsScreen(Screen):
         self.tree.setHeaderLabels([_("Name"), _("Role"), _("Verified in person")])
         name_widget(self.tree, _("Trusted contacts"))
         self.empty.setText(
-            _("No contacts yet. Ask your lawyer for their Defender Desk card and add it below.")
+            neutral(
+                _("No contacts yet. Ask your lawyer for their Defender Desk card and add it below.")
+            )
         )
         self.empty.setAccessibleName(_("Trusted contacts"))
         self.verify_button.setAccessibleName(_("Compare the verification code in person"))
@@ -361,10 +364,12 @@ class ContactsScreen(Screen):
 
         self.add_box.setTitle(_("Add a contact"))
         self.add_intro.setText(
-            _(
-                "Paste the card their Defender Desk shows (it starts with"
-                " defender-desk-card-1). Someone without Defender Desk can give you only an"
-                " age key (age1…), for example the public key printed by age-keygen."
+            neutral(
+                _(
+                    "Paste the card their Defender Desk shows (it starts with"
+                    " defender-desk-card-1). Someone without Defender Desk can give you only an"
+                    " age key (age1…), for example the public key printed by age-keygen."
+                )
             )
         )
         self.name_label.setText(_("&Name:"))
@@ -607,10 +612,12 @@ class ContactsScreen(Screen):
             self.compare_code.setText(grouped(contact.age_recipient))
         else:
             self.compare_text.setText(
-                _(
-                    "Meet {name} in person. Ask them to open Contacts & my card in their"
-                    " Defender Desk and read their verification code aloud, group by group."
-                    " Mark it as verified only if all 20 digits match this code:"
+                neutral(
+                    _(
+                        "Meet {name} in person. Ask them to open Contacts & my card in their"
+                        " Defender Desk and read their verification code aloud, group by group."
+                        " Mark it as verified only if all 20 digits match this code:"
+                    )
                 ).format(name=contact.name)
             )
             self.compare_code.setFont(mono_font(18, bold=True))

@@ -553,6 +553,7 @@ class _Dialog(EditorDialog):
         super().showEvent(event)
         if self._baseline is None and self.draft_id is None:
             self.finish()  # loaded by now: changes count from here
+
     def row(self, key: str, widget: QWidget, buddy: QWidget | None = None) -> QLabel:
         label = QLabel(self.form_widget)
         label.setBuddy(buddy or widget)
