@@ -27,7 +27,7 @@ from PySide6.QtWidgets import QApplication, QSystemTrayIcon, QWidget
 from defender_desk import i18n
 from defender_desk.i18n import _
 from defender_desk.ui import icons
-from defender_desk.ui.kit.screen import TitleGuard
+from defender_desk.ui.kit.screen import TitleGuard, install_focus_style
 
 if TYPE_CHECKING:
     from defender_desk.app import Desk, Settings
@@ -71,6 +71,7 @@ class Controller(QObject):
         self.restart_requested = False
         self.title_guard = TitleGuard(self)
         app.installEventFilter(self.title_guard)
+        install_focus_style(app)
         self.set_language(lang or self.settings.language or i18n.system_language(), save=False)
         from defender_desk.ui.clipboard import SecureClipboard
 
