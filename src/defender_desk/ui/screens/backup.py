@@ -175,6 +175,12 @@ class BackupScreen(Screen):
                 " safe, away from home: they can keep it, but cannot read it. Only your"
                 " recovery code opens it."
             )
+            + "\n"
+            + _(
+                "Never let the same person hold the backup and the recovery code: whoever has"
+                " both can open everything. For example, the backup with your lawyer, and the"
+                " code in a sealed envelope with a trusted relative who lives elsewhere."
+            )
         )
         self.last_label.setAccessibleName(_("Last backup"))
         self.backup_button.setText(_("&Make a backup…"))
