@@ -9,7 +9,9 @@ evidence). The vault is made in a temporary folder and deleted afterwards. Files
 
 - ``<screen>-<lang>.png`` for every screen the main window has (``main_window.SCREENS``), and
   ``<screen>-end-<lang>.png`` scrolled to the end when the screen scrolls;
-- ``unlock-<lang>.png``, ``unlock-recovery-<lang>.png``;
+- ``unlock-<lang>.png``, ``unlock-recovery-<lang>.png``, ``unlock-practice-<lang>.png``;
+- ``dialog-<name>-<lang>.png`` for every dialog (the editors, the obligation and emergency
+  dialogs, the evidence viewer with a PDF page, the history, unfinished work);
 - ``wizard-<n>-<page>-<lang>.png`` for the first-run wizard's pages (the recovery code shown is
   a made-up pattern, never a real one);
 - ``panic-wipe-<lang>.png``, ``tray-menu-<lang>.png``.
@@ -29,7 +31,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(ROOT))
+# Her laptop's screen: windows are sized (and fitted) as she sees them at 1366×768.
+os.environ.setdefault(
+    "QT_QPA_PLATFORM",
+    f"offscreen:configfile={ROOT / 'tests' / 'ui' / 'screens' / '1366x768.json'}",
+)
 os.environ.setdefault("QT_LOGGING_RULES", "*.debug=false;qt.*.info=false")
 
 LANGS = ("en", "ru", "kk")
@@ -44,7 +51,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--only",
         nargs="+",
         metavar="NAME",
-        help="screen keys and/or unlock, wizard, panic-wipe, tray-menu",
+        help="screen keys and/or unlock, wizard, panic-wipe, tray-menu, dialogs",
     )
     p.add_argument(
         "--cheap-kdf",
@@ -118,6 +125,7 @@ class Renderer:
             self.app.removeEventFilter(watch)
         try:
             self.screens(controller, lang)
+            self.dialogs(controller, lang)
             self.wizard(controller, lang)
             self.panic_wipe(controller, lang)
             self.tray_menu(controller, lang)
@@ -153,6 +161,18 @@ class Renderer:
             for view in screen.findChildren(QAbstractScrollArea):
                 view.verticalScrollBar().setValue(0)
 
+    def dialogs(self, controller: object, lang: str) -> None:
+        """Every dialog, as the tests walk them (``tests/ui/walk.py``)."""
+        if not self.wanted("dialogs"):
+            return
+        from tests.ui.walk import windows
+
+        for name, window, _buttons in windows(controller, self.out):
+            if name.startswith(("main-", "wizard-", "unlock", "panic-wipe")):
+                continue
+            window.show()
+            self.save(window, f"dialog-{name}-{lang}")
+
     def unlock_window(self, controller: object, lang: str) -> None:
         if not self.wanted("unlock"):
             return
@@ -166,6 +186,14 @@ class Renderer:
         self.save(window, f"unlock-recovery-{lang}")
         window.close()
         window.deleteLater()
+        # the practice vault's unlock window: marked, with its passphrase shown
+        controller.practice = True  # type: ignore[attr-defined]
+        window = UnlockWindow(controller)  # type: ignore[arg-type]
+        window.show()
+        self.save(window, f"unlock-practice-{lang}")
+        window.close()
+        window.deleteLater()
+        controller.practice = False  # type: ignore[attr-defined]
 
     def wizard(self, controller: object, lang: str) -> None:
         if not self.wanted("wizard"):
@@ -173,7 +201,6 @@ class Renderer:
         from defender_desk.ui.onboarding import CreateWizard
 
         wizard = CreateWizard(controller)  # type: ignore[arg-type]
-        wizard.resize(640, 520)
         wizard.show()
         pages: list[tuple[str, Callable[[], None]]] = [
             ("welcome", lambda: wizard.go(0)),
@@ -199,7 +226,6 @@ class Renderer:
         from defender_desk.ui.tray import PanicWipeDialog
 
         dialog = PanicWipeDialog(controller)  # type: ignore[arg-type]
-        dialog.resize(520, dialog.sizeHint().height())
         dialog.show()
         self.save(dialog, f"panic-wipe-{lang}")
         dialog.close()

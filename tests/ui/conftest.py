@@ -108,6 +108,12 @@ def make_controller(qapp: Any, tmp_path: Path) -> Iterator[Callable[..., Any]]:
         if watch is not None:
             watch.idle.stop()
             qapp.removeEventFilter(watch)
+        # the controller's app-wide title guard and discreet naming go with it
+        qapp.removeEventFilter(c.title_guard)
+        from defender_desk.ui.kit import confirm
+
+        confirm.use_neutral_name(None)
+        qapp.setApplicationName("DefenderDesk")
         if c.main_window is not None:
             for w in qapp.topLevelWidgets():
                 if w is not c.main_window and w.isVisible():

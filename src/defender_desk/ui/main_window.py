@@ -202,6 +202,9 @@ class MainWindow(QMainWindow):
         # Closing the window keeps the app in the tray where there is one (the tray's Quit ends
         # it); where no tray exists the window would vanish with no way back: quit instead
         # (open editors are kept as drafts first).
+        if not event.spontaneous():  # closed by the app itself (a window replaced): just close
+            event.accept()
+            return
         event.ignore()
         if self.controller.can_hide_to_tray():
             self.hide()
