@@ -179,7 +179,7 @@ class Screen(QWidget):
         """Called when another screen sends the user here with an argument (e.g. a filter)."""
         self.refresh()
 
-    def go(self, key: str, **kwargs: Any) -> Any:
+    def go_to_screen(self, key: str, **kwargs: Any) -> Any:
         """Show another screen of the main window (if it has one by that key)."""
         mw = self.controller.main_window
         if mw is None or key not in getattr(mw, "screens", {}):

@@ -401,8 +401,8 @@ class PeopleScreen(Screen):
 
     def _open_incident(self, item: QListWidgetItem) -> None:
         """Open the incident in the incidents screen (its editor)."""
-        self.go("incidents", open_id=item.data(ID_ROLE))
+        self.go_to_screen("incidents", open_id=item.data(ID_ROLE))
 
     def show_in_incidents(self) -> None:
         if self._appears_ids:
-            self.go("incidents", filter=IncidentFilter(ids=list(self._appears_ids)))
+            self.go_to_screen("incidents", filter=IncidentFilter(ids=list(self._appears_ids)))
