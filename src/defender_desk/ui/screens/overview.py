@@ -5,14 +5,14 @@ probation and each restriction still run (worded as when they end — facts, nev
 and hearings due today and in the next 14 days with earlier ones that have nothing logged, the
 timeline of incidents per month, the most recent incidents, and when the last backup was made.
 
-Everything is read from the facade in :meth:`OverviewScreen.refresh` (when the screen is shown)
-and rendered from that copy, so a change of language re-renders without asking again.
+Everything is read from the facade in :meth:`OverviewScreen.refresh` in a worker thread (the
+GUI thread never counts 100,000 incidents nor expands a schedule) and rendered from that copy,
+so a change of language re-renders without asking again.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -39,89 +39,44 @@ from PySide6.QtWidgets import (
 
 from defender_desk.app import (
     CheckIn,
-    Countdown,
     Due,
-    Emergency,
     Hearing,
     IncidentFilter,
     Reminder,
     obligation_render,
 )
 from defender_desk.domain.dates import FuzzyDate
-from defender_desk.domain.models import Incident, Person
 from defender_desk.errors import DefenderDeskError
 from defender_desk.i18n import N_, _, get_language, ngettext
 from defender_desk.ui.kit.jobs import call_off_gui
 from defender_desk.ui.kit.screen import PlainLabel, Screen
 from defender_desk.ui.kit.widgets import name_widget
-from defender_desk.ui.timeline import Timeline, TimelineChart, month_buckets
+from defender_desk.ui.screens.overview_parts import (
+    BACKUP_OLD_DAYS,
+    CALM_AMBER,
+    DUE_DAYS,
+    EMERGENCY,
+    ID_ROLE,
+    OVERDUE_SHOWN,
+    RECENT,
+    REMINDER,
+    _Data,
+    days_ago,
+    first_upper,
+    load_timeline,
+    relative_day,
+    where,
+)
+from defender_desk.ui.timeline import TimelineChart
 
 if TYPE_CHECKING:
-    from defender_desk.app import AnyObligation, Desk
     from defender_desk.ui.kit.host import Host
+
 
 format_day = obligation_render.format_day
 format_when = obligation_render.format_when
 render_countdown = obligation_render.render_countdown
 render_duration = obligation_render.render_duration
-DUE_DAYS = 14
-RECENT = 5
-OVERDUE_SHOWN = 5
-BACKUP_OLD_DAYS = 30
-ID_ROLE = Qt.ItemDataRole.UserRole
-
-CALM_AMBER = (
-    "QFrame#{name} {{ background: #fef3c7; border: 1px solid #f59e0b; border-radius: 6px; }}"
-)
-EMERGENCY = (
-    "QFrame#{name} {{ background: #fee2e2; border: 1px solid #ef4444; border-radius: 6px; }}"
-)
-REMINDER = "QFrame#{name} {{ background: #dbeafe; border: 1px solid #60a5fa; border-radius: 6px; }}"
-
-
-def first_upper(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
-def relative_day(day_delta: int) -> str:
-    """ "today", "tomorrow", "in 3 days" (for a future day)."""
-    if day_delta <= 0:
-        return _("today")
-    if day_delta == 1:
-        return _("tomorrow")
-    return ngettext("in {n} day", "in {n} days", day_delta).format(n=day_delta)
-
-
-def days_ago(n: int) -> str:
-    if n <= 0:
-        return _("today")
-    return ngettext("{n} day ago", "{n} days ago", n).format(n=n)
-
-
-def where(ob: CheckIn | Hearing) -> str:
-    return ob.place if isinstance(ob, CheckIn) else ob.body
-
-
-@dataclass
-class _Data:
-    """One reading of the facade; rendering uses only this."""
-
-    now: datetime
-    countdowns: list[Countdown] = field(default_factory=list)
-    due: list[Due] = field(default_factory=list)
-    obligations: dict[str, AnyObligation] = field(default_factory=dict)
-    recent: list[Incident] = field(default_factory=list)
-    timeline: Timeline = field(default_factory=lambda: Timeline([], []))
-    people: dict[str, Person] = field(default_factory=dict)
-    emergencies: list[Emergency] = field(default_factory=list)
-    last_backup: datetime | None = None
-    backup_known: bool = False
-
-
-def load_timeline(desk: Desk, people: list[Person]) -> Timeline:
-    """The timeline's data: the ONE place the chart reads the vault (run off the GUI thread).
-    When the facade gains SQL aggregates for month and actor counts, only this changes."""
-    return month_buckets(desk.list_incidents(), people)
 
 
 class OverviewScreen(Screen):
