@@ -28,8 +28,7 @@ def test_hidden_text_is_found(tmp_path, monkeypatch):
         tmp_path,
         {
             "ui/card.py": (
-                "def card(e, _):\n"
-                "    return f\"<h3>{e(_('If someone is detained'))}</h3>\"\n"
+                "def card(e, _):\n    return f\"<h3>{e(_('If someone is detained'))}</h3>\"\n"
             ),
             "ui/window.py": (
                 "def build(label, box, _):\n"

@@ -202,15 +202,14 @@ def hidden_texts(root: Path = SRC) -> list[str]:
                     for lang, value in values.items():
                         if isinstance(value, ast.Dict):
                             entries = {
-                                k.value: v for k, v in zip(value.keys, value.values, strict=True)
+                                k.value: v
+                                for k, v in zip(value.keys, value.values, strict=True)
                                 if isinstance(k, ast.Constant)
                             }
                             shapes[lang] = frozenset(entries)
                             for key, v in entries.items():
                                 if isinstance(v, ast.Constant) and v.value in ("", None):
-                                    problems.append(
-                                        f"{rel}:{node.lineno}: {lang} {key!r} is empty"
-                                    )
+                                    problems.append(f"{rel}:{node.lineno}: {lang} {key!r} is empty")
                         elif isinstance(value, ast.Constant) and value.value in ("", None):
                             problems.append(f"{rel}:{node.lineno}: {lang} is empty")
                     if shapes and len(set(shapes.values())) > 1:

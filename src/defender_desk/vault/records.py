@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from defender_desk.domain import taxonomy
-from defender_desk.domain.filters import IncidentFilter
+from defender_desk.domain.filters import IncidentFilter as IncidentFilter  # re-exported
 from defender_desk.domain.models import Incident, Person, canonical_json, validation_to_error
 from defender_desk.errors import N_, DefenderDeskError, InvalidInput, NotFound
 from defender_desk.vault import db, history
