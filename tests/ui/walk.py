@@ -88,6 +88,10 @@ def windows(controller: Any, tmp: Path) -> Iterator[Built]:
 
     made = ensure_records(controller, tmp)
     desk = controller.desk
+    if not desk.list_emergencies(open_only=True):  # the night's dialogs need an open one
+        family = [p for p in desk.list_people() if p.role.value == "family"]
+        if family:
+            desk.start_emergency(family[-1].id)
     mw = controller.main_window
     for key in list(mw.screens):
         mw.show_screen(key)
@@ -152,7 +156,7 @@ def windows(controller: Any, tmp: Path) -> Iterator[Built]:
                 _dialog_buttons,
             )
         )
-    evidence = desk.list_evidence(incident.id) or desk.list_evidence()
+    evidence = desk.list_evidence()
     if evidence:
         ev = next((e for e in evidence if e.media_type == "application/pdf"), evidence[0])
         yield from each(

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QLibraryInfo, QObject, QTimer, QTranslator, Signal
+from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QTimer, QTranslator, Signal
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon, QWidget
 
 from defender_desk import i18n
@@ -94,6 +94,9 @@ class Controller(QObject):
     # -- language ---------------------------------------------------------------------------
     def set_language(self, lang: str, *, save: bool = True) -> None:
         i18n.set_language(lang)
+        # Dates, sizes and numbers that Qt formats itself (the file picker's, the calendars')
+        # in her language, not the POSIX locale's.
+        QLocale.setDefault(QLocale({"en": "en_GB", "ru": "ru_RU", "kk": "kk_KZ"}[lang]))
         for t in self._qt_translators:
             self.app.removeTranslator(t)
         self._qt_translators = []

@@ -57,8 +57,11 @@ def fit_to_screen(window: QWidget, wanted: QSize) -> None:
 #: showed almost none). Thick enough to see from a step back, the same colour everywhere.
 FOCUS_COLOUR = "#1d4ed8"
 FOCUS_STYLE = f"""
-QPushButton:focus, QToolButton:focus, QCheckBox:focus, QRadioButton:focus {{
+QPushButton:focus, QToolButton:focus {{
     outline: none; border: 2px solid {FOCUS_COLOUR}; border-radius: 3px; padding: 3px 8px;
+}}
+QCheckBox:focus, QRadioButton:focus {{
+    background: #dbeafe; color: #1e3a8a;
 }}
 QLineEdit:focus, QComboBox:focus, QSpinBox:focus, QDoubleSpinBox:focus, QDateEdit:focus,
 QDateTimeEdit:focus, QTimeEdit:focus {{

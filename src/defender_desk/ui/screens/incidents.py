@@ -115,7 +115,7 @@ class IncidentsScreen(Screen):
         self.clear_button.clicked.connect(self.clear_filters)
         for edit in (self.date_from, self.date_until):
             edit.editingFinished.connect(self.apply_filters)
-            edit.setMaximumWidth(160)
+            edit.setMinimumWidth(edit.fontMetrics().horizontalAdvance("2021-05-31") + 24)
         for combo in (
             self.category,
             self.target,
@@ -369,9 +369,15 @@ class IncidentsScreen(Screen):
         people = self.desk.list_people()
         self._set_items(
             self.target,
+            # Whom it was aimed at: her and the people of her circle — never an institution
+            # (an actor with an institution kind is someone who acts, not someone aimed at).
             [(_("Anyone"), None), (_("Myself"), "self")]
             + [(p.name, p.id) for p in people if p.role is not PersonRole.ACTOR]
-            + [(p.name, p.id) for p in people if p.role is PersonRole.ACTOR],
+            + [
+                (p.name, p.id)
+                for p in people
+                if p.role is PersonRole.ACTOR and p.institution is None
+            ],
         )
         self._set_items(
             self.actor,
