@@ -42,6 +42,7 @@ from defender_desk.errors import DefenderDeskError
 from defender_desk.i18n import N_, _, describe_error, get_language, ngettext
 from defender_desk.ui.kit import confirm as dialogs
 from defender_desk.ui.kit.jobs import error_text
+from defender_desk.ui.kit.listing import EmptyState
 from defender_desk.ui.kit.screen import PlainLabel, Screen
 from defender_desk.ui.kit.widgets import fill_combo, name_widget, select_data
 from defender_desk.ui.screens.incident_editor import (
@@ -197,9 +198,7 @@ class IncidentsScreen(Screen):
         self.preview.setWordWrap(True)
         self.preview.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.preview.setMaximumHeight(self.fontMetrics().lineSpacing() * 4 + 8)
-        self.empty_label = PlainLabel("", self)
-        self.empty_label.setWordWrap(True)
-        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label = EmptyState(self)
 
         self.new_button = QPushButton(self)
         self.new_button.clicked.connect(self.new_incident)
@@ -418,13 +417,12 @@ class IncidentsScreen(Screen):
         n = self.model.rowCount()
         self.count_label.setText(ngettext("{n} incident", "{n} incidents", n).format(n=n))
         filtered = self.current_filter(quiet=True) != IncidentFilter()
-        if n == 0:
-            self.empty_label.setText(
-                _("No incident matches. Clear the search or the filters to see all.")
-                if filtered
-                else _("No incidents yet. Press “New incident” (Ctrl+N) to record the first.")
-            )
-        self.empty_label.setVisible(n == 0 and self._loaded)
+        self.empty_label.show_for(
+            n if self._loaded else 1,
+            filtered=filtered,
+            nothing_matches=_("No incident matches. Clear the search or the filters to see all."),
+            empty=_("No incidents yet. Press “New incident” (Ctrl+N) to record the first."),
+        )
 
     def _update_buttons(self) -> None:
         has = self.selected_id() is not None

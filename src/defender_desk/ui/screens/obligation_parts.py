@@ -500,7 +500,10 @@ def describe_obligation(
     """The selected obligation in words, for the details pane."""
     """Everything about one obligation, in words."""
     lang = get_language()
-    lines = [f"{_(KIND_NAMES[ob.kind])}: {ob.title}"]
+    kind = _(KIND_NAMES[ob.kind])
+    # «Пробационный контроль: Пробационный контроль» said nothing twice: the kind only once.
+    same = ob.title.strip().casefold() == kind.strip().casefold()
+    lines = [ob.title if same else f"{kind}: {ob.title}"]
     if isinstance(ob, Probation):
         lines.append(
             sentence(
