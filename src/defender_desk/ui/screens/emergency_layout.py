@@ -164,7 +164,10 @@ class EmergencyLayout:
 
         # right: steps, places, details, card
         self.side = QTabWidget(self.splitter)
-        self.side.setUsesScrollButtons(True)
+        # Every tab's name whole, in every language (the Kazakh fourth was cut to «К…»).
+        self.side.tabBar().setElideMode(Qt.TextElideMode.ElideNone)
+        self.side.tabBar().setUsesScrollButtons(False)
+        self.side.tabBar().setExpanding(False)
         self.side.setElideMode(Qt.TextElideMode.ElideNone)
         self._build_steps_tab()
         self._build_places_tab()
