@@ -607,7 +607,9 @@ def _open_emergency_draft(host: Host, draft: Any) -> Any:
     mw = host.main_window
     if mw is None or "emergency" not in mw.screens:
         return None
-    screen = mw.show_screen("emergency")
+    screen = mw.screens["emergency"]
+    if mw.current_screen() is not screen:  # showing it again would re-read what was restored
+        mw.show_screen("emergency")
     if draft.kind in ("emergency_contact", "emergency_place"):
         what = "place" if draft.kind == "emergency_place" else "contact"
         items = screen._places if what == "place" else screen._contacts
