@@ -1,7 +1,7 @@
 """Long work never freezes the window: event-loop latency while a big job runs.
 
 A 10 ms ``QTimer`` ticks in the GUI thread while the work runs in a
-:class:`defender_desk.ui.jobs.Job` (the desktop's worker thread, with its progress dialog), as
+:class:`defender_desk.ui.kit.jobs.Job` (the desktop's worker thread, with its progress dialog), as
 the export, open-export and backup screens run it. The largest gap between two ticks is the
 longest the window could not repaint or react to a key: 10 ms means no delay at all. Measured
 for an idle loop (baseline), an export of 1 GiB of evidence, opening that export (decrypted
@@ -35,7 +35,7 @@ def _measure(app: Any, parent: Any, label: str, fn: Callable[..., Any]) -> dict[
     """Run ``fn(progress, cancelled)`` in a Job; tick a 10 ms timer meanwhile."""
     from PySide6.QtCore import QEventLoop, QTimer
 
-    from defender_desk.ui.jobs import Job
+    from defender_desk.ui.kit.jobs import Job
 
     ticks: list[float] = []
     timer = QTimer()

@@ -83,6 +83,142 @@ def _key(message_id: object) -> str:
     return message_id if isinstance(message_id, str) else "\x00".join(message_id)  # type: ignore[arg-type]
 
 
+# -- text that could hide from the catalogs -------------------------------------------------
+#: Qt calls that put text on screen: a literal with letters passed to one of these is English
+#: nobody can translate (it must go through _() or come from a translated table).
+TEXT_SETTERS = frozenset(
+    {
+        "setText",
+        "setWindowTitle",
+        "setTitle",
+        "setPlaceholderText",
+        "setToolTip",
+        "setAccessibleName",
+        "setAccessibleDescription",
+        "setStatusTip",
+        "setWhatsThis",
+        "setTabText",
+        "setHeaderLabels",
+        "setHorizontalHeaderLabels",
+        "addItem",
+        "addTab",
+        "showMessage",
+        "setLabelText",
+        "setCancelButtonText",
+        "setHtml",
+        "setPlainText",
+    }
+)
+TEXT_WIDGETS = frozenset(
+    {"QLabel", "QPushButton", "QCheckBox", "QRadioButton", "QGroupBox", "QAction", "PlainLabel"}
+)
+#: Texts that are the same in every language (names of languages, formats, samples).
+SAME_IN_EVERY_LANGUAGE = frozenset({"English", "Русский", "Қазақша", "Caps Lock", "ЕРДР"})
+#: A line that shows text the same in every language (a key format, a shortcut) says so.
+SAME_MARK = "# same in every language"
+_TRANSLATE_IN_FSTRING = __import__("re").compile(r"\b(?:_|N_|ngettext|pgettext)\(\s*['\"]")
+_LANGS_ALL = {"en", "ru", "kk"}
+
+
+def _has_words(text: str) -> bool:
+    import re
+
+    stripped = re.sub(r"\{[^}]*\}", "", text)  # placeholders are not words
+    stripped = re.sub(r"<[^>]*>|&\w+;", "", stripped)  # nor HTML tags and entities
+    if stripped.strip() in SAME_IN_EVERY_LANGUAGE:
+        return False
+    return bool(re.search(r"[^\W\d_]{2,}", stripped))
+
+
+def _literal_text(node: object) -> str | None:
+    import ast
+
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr):
+        return "".join(
+            v.value for v in node.values if isinstance(v, ast.Constant) and isinstance(v.value, str)
+        )
+    if isinstance(node, ast.List | ast.Tuple):
+        parts = [_literal_text(e) for e in node.elts]
+        return " ".join(p for p in parts if p) or None
+    return None
+
+
+def hidden_texts(root: Path = SRC) -> list[str]:
+    """User-visible text the catalogs cannot see:
+
+    - a translation call with a literal inside an f-string (Babel does not look inside
+      f-strings on Python 3.11, so the message never reaches the catalog);
+    - in the desktop (``ui/``), a literal with words handed straight to a Qt text call;
+    - a per-language table (``{"en": …, "ru": …, "kk": …}``) that lacks a language, or whose
+      languages do not have the same entries, or has an empty one.
+    """
+    import ast
+    import tokenize
+
+    problems: list[str] = []
+    for path in sorted(root.rglob("*.py")):
+        rel = path.relative_to(ROOT)
+        with path.open("rb") as f:
+            for tok in tokenize.tokenize(f.readline):
+                if tok.type == tokenize.STRING:
+                    prefix = tok.string.split("'")[0].split('"')[0].lower()
+                    if "f" in prefix and _TRANSLATE_IN_FSTRING.search(tok.string):
+                        problems.append(
+                            f"{rel}:{tok.start[0]}: a translated literal inside an f-string"
+                            " is never extracted; translate it outside the f-string"
+                        )
+        source = path.read_text(encoding="utf-8")
+        lines = source.splitlines()
+        tree = ast.parse(source)
+        in_ui = "ui" in rel.parts
+        for node in ast.walk(tree):
+            if in_ui and isinstance(node, ast.Call) and node.args:
+                func = node.func
+                name = (
+                    func.attr
+                    if isinstance(func, ast.Attribute)
+                    else func.id
+                    if isinstance(func, ast.Name)
+                    else ""
+                )
+                if name in TEXT_SETTERS or name in TEXT_WIDGETS:
+                    text = _literal_text(node.args[0])
+                    span = "\n".join(lines[node.lineno - 1 : (node.end_lineno or node.lineno)])
+                    if text is not None and _has_words(text) and SAME_MARK not in span:
+                        problems.append(
+                            f"{rel}:{node.lineno}: untranslated text on screen: {text!r}"
+                        )
+            if isinstance(node, ast.Dict) and node.keys:
+                keys = [k.value for k in node.keys if isinstance(k, ast.Constant)]
+                if len(keys) == len(node.keys) and "en" in keys and set(keys) <= _LANGS_ALL:
+                    if set(keys) != _LANGS_ALL:
+                        missing = sorted(_LANGS_ALL - set(keys))
+                        problems.append(f"{rel}:{node.lineno}: a language table lacks {missing}")
+                        continue
+                    values = dict(zip(keys, node.values, strict=True))
+                    shapes = {}
+                    for lang, value in values.items():
+                        if isinstance(value, ast.Dict):
+                            entries = {
+                                k.value: v
+                                for k, v in zip(value.keys, value.values, strict=True)
+                                if isinstance(k, ast.Constant)
+                            }
+                            shapes[lang] = frozenset(entries)
+                            for key, v in entries.items():
+                                if isinstance(v, ast.Constant) and v.value in ("", None):
+                                    problems.append(f"{rel}:{node.lineno}: {lang} {key!r} is empty")
+                        elif isinstance(value, ast.Constant) and value.value in ("", None):
+                            problems.append(f"{rel}:{node.lineno}: {lang} is empty")
+                    if shapes and len(set(shapes.values())) > 1:
+                        problems.append(
+                            f"{rel}:{node.lineno}: the languages of a table differ in entries"
+                        )
+    return problems
+
+
 def check() -> int:
     template = extract()
     wanted = {(m.context, _key(m.id)) for m in template if m.id}
@@ -117,6 +253,7 @@ def check() -> int:
         mo = path.with_suffix(".mo")
         if not mo.exists() or mo.read_bytes() != compiled(catalog):
             problems.append(f"{lang}: {mo.name} is stale (run update)")
+    problems += hidden_texts()
     for p in problems:
         print(p)
     if problems:

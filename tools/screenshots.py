@@ -9,7 +9,9 @@ evidence). The vault is made in a temporary folder and deleted afterwards. Files
 
 - ``<screen>-<lang>.png`` for every screen the main window has (``main_window.SCREENS``), and
   ``<screen>-end-<lang>.png`` scrolled to the end when the screen scrolls;
-- ``unlock-<lang>.png``, ``unlock-recovery-<lang>.png``;
+- ``unlock-<lang>.png``, ``unlock-recovery-<lang>.png``, ``unlock-practice-<lang>.png``;
+- ``dialog-<name>-<lang>.png`` for every dialog (the editors, the obligation and emergency
+  dialogs, the evidence viewer with a PDF page, the history, unfinished work);
 - ``wizard-<n>-<page>-<lang>.png`` for the first-run wizard's pages (the recovery code shown is
   a made-up pattern, never a real one);
 - ``panic-wipe-<lang>.png``, ``tray-menu-<lang>.png``.
@@ -29,22 +31,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(ROOT))
+# Her laptop's screen: windows are sized (and fitted) as she sees them at 1366×768.
+os.environ.setdefault(
+    "QT_QPA_PLATFORM",
+    f"offscreen:configfile={ROOT / 'tests' / 'ui' / 'screens' / '1366x768.json'}",
+)
 os.environ.setdefault("QT_LOGGING_RULES", "*.debug=false;qt.*.info=false")
 
 LANGS = ("en", "ru", "kk")
 FAKE_CODE = "-".join(["1234", "5678", "9012", "3456", "7890", "1234", "5678", "9012"])
-
-
-def _keep_none_alive() -> None:
-    """PySide6 6.12's abi3 wheels, built against Python ≥ 3.12 headers where ``None`` is
-    immortal, return ``None`` from void methods without a reference on 3.11: each call lowers
-    ``None``'s count until the interpreter aborts (``none_dealloc``). A long render run makes
-    tens of thousands of such calls, so lift the count far out of reach first."""
-    if sys.version_info < (3, 12):
-        import ctypes
-
-        ctypes.c_ssize_t.from_address(id(None)).value += 1 << 40
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -55,7 +51,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--only",
         nargs="+",
         metavar="NAME",
-        help="screen keys and/or unlock, wizard, panic-wipe, tray-menu",
+        help="screen keys and/or unlock, wizard, panic-wipe, tray-menu, dialogs",
     )
     p.add_argument(
         "--cheap-kdf",
@@ -115,10 +111,11 @@ class Renderer:
 
     # -- one language ---------------------------------------------------------------------------
     def render(self, vault: Path, lang: str, passphrase: str) -> None:
+        from defender_desk.gui_main import DesktopCore
         from defender_desk.secret import Secret
         from defender_desk.ui.app import Controller
 
-        controller = Controller(self.app, vault, lang=lang, restart=lambda: None)
+        controller = Controller(self.app, DesktopCore(vault), lang=lang, restart=lambda: None)
         self.unlock_window(controller, lang)
         controller.desk.unlock(Secret.from_text(passphrase))
         controller.unlocked()
@@ -128,6 +125,7 @@ class Renderer:
             self.app.removeEventFilter(watch)
         try:
             self.screens(controller, lang)
+            self.dialogs(controller, lang)
             self.wizard(controller, lang)
             self.panic_wipe(controller, lang)
             self.tray_menu(controller, lang)
@@ -163,6 +161,18 @@ class Renderer:
             for view in screen.findChildren(QAbstractScrollArea):
                 view.verticalScrollBar().setValue(0)
 
+    def dialogs(self, controller: object, lang: str) -> None:
+        """Every dialog, as the tests walk them (``tests/ui/walk.py``)."""
+        if not self.wanted("dialogs"):
+            return
+        from tests.ui.walk import windows
+
+        for name, window, _buttons in windows(controller, self.out):
+            if name.startswith(("main-", "wizard-", "unlock", "panic-wipe")):
+                continue
+            window.show()
+            self.save(window, f"dialog-{name}-{lang}")
+
     def unlock_window(self, controller: object, lang: str) -> None:
         if not self.wanted("unlock"):
             return
@@ -176,6 +186,14 @@ class Renderer:
         self.save(window, f"unlock-recovery-{lang}")
         window.close()
         window.deleteLater()
+        # the practice vault's unlock window: marked, with its passphrase shown
+        controller.practice = True  # type: ignore[attr-defined]
+        window = UnlockWindow(controller)  # type: ignore[arg-type]
+        window.show()
+        self.save(window, f"unlock-practice-{lang}")
+        window.close()
+        window.deleteLater()
+        controller.practice = False  # type: ignore[attr-defined]
 
     def wizard(self, controller: object, lang: str) -> None:
         if not self.wanted("wizard"):
@@ -183,7 +201,6 @@ class Renderer:
         from defender_desk.ui.onboarding import CreateWizard
 
         wizard = CreateWizard(controller)  # type: ignore[arg-type]
-        wizard.resize(640, 520)
         wizard.show()
         pages: list[tuple[str, Callable[[], None]]] = [
             ("welcome", lambda: wizard.go(0)),
@@ -209,7 +226,6 @@ class Renderer:
         from defender_desk.ui.tray import PanicWipeDialog
 
         dialog = PanicWipeDialog(controller)  # type: ignore[arg-type]
-        dialog.resize(520, dialog.sizeHint().height())
         dialog.show()
         self.save(dialog, f"panic-wipe-{lang}")
         dialog.close()
@@ -241,7 +257,6 @@ def make_vault(folder: Path) -> tuple[Path, str]:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    _keep_none_alive()
     if args.cheap_kdf:
         from defender_desk.vault.kdf import INSECURE_TEST_KDF_ENV
 

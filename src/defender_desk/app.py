@@ -19,20 +19,136 @@ from defender_desk import settings as settings_mod
 from defender_desk.advice import SecurityTip
 from defender_desk.analysis.facade import AnalysisFacade
 from defender_desk.domain import taxonomy
+from defender_desk.domain.drafts import Draft
+from defender_desk.domain.filters import IncidentFilter
 from defender_desk.domain.models import Evidence, Incident, Person
 from defender_desk.domain.overview import MonthCount, UncertainCount
+from defender_desk.emergency import guidance as emergency_guidance
 from defender_desk.emergency.facade import EmergencyFacade
+from defender_desk.emergency.store import (
+    CONTACT_KIND_LABELS,
+    FUTURE_SLACK,
+    PLACE_KIND_LABELS,
+    ContactKind,
+    Emergency,
+    EmergencyContact,
+    EmergencyPlace,
+    EmergencyView,
+    LogEntry,
+    PlaceCheck,
+    PlaceKind,
+    local_minute,
+    timeline_lines,
+)
 from defender_desk.errors import N_, InvalidInput, VaultLocked
+from defender_desk.obligations import render as obligation_render
 from defender_desk.obligations.facade import ObligationsFacade
+from defender_desk.obligations.models import (
+    DEFAULT_LEADS,
+    AttendanceEntry,
+    CheckIn,
+    Hearing,
+    ObligationError,
+    Probation,
+    Restriction,
+    RestrictionKind,
+    ScheduleError,
+    SupervisionEvent,
+    rule_parts,
+)
+from defender_desk.obligations.schedule import Countdown, Due, Occurrence, Reminder, today_in
+from defender_desk.obligations.store import AnyObligation, AttendanceStatus, SupervisionKind
 from defender_desk.paths import VaultPaths
 from defender_desk.phone.facade import PhoneFacade
 from defender_desk.secret import Secret
+from defender_desk.settings import Settings
+from defender_desk.sharing.backup import BackupResult, RestoreResult
+from defender_desk.sharing.contacts import ROLE_LABELS as CONTACT_ROLE_LABELS
+from defender_desk.sharing.contacts import Contact, ContactRole
+from defender_desk.sharing.export import REPORT, ExportResult, ExportSelection, default_file_name
 from defender_desk.sharing.facade import SharingFacade
+from defender_desk.sharing.keys import CARD_TAG, parse_card
+from defender_desk.sharing.open_export import ChainVerdict, FileVerdict, OpenedExport
 from defender_desk.vault import db, history, kdf, keyslots, store
 from defender_desk.vault import rekey as rekey_mod
+from defender_desk.vault.drafts import DraftStore
 from defender_desk.vault.evidence import EvidenceStore, Progress
 from defender_desk.vault.kdf import FLOOR
-from defender_desk.vault.records import IncidentFilter, IncidentPage, RecordStore
+from defender_desk.vault.records import IncidentPage, PersonInUse, RecordStore
+
+#: The facade and what the fronts may use from below it. The desktop (``ui/``) imports only this
+#: module, ``domain``, ``i18n``, ``errors`` and ``secret`` (``tests/test_layering.py``): the types
+#: and pure helpers it needs are re-exported here.
+__all__ = [
+    "CARD_TAG",
+    "CONTACT_KIND_LABELS",
+    "CONTACT_ROLE_LABELS",
+    "DEFAULT_LEADS",
+    "FUTURE_SLACK",
+    "PLACE_KIND_LABELS",
+    "REPORT",
+    "AnyObligation",
+    "AttendanceEntry",
+    "AttendanceStatus",
+    "BackupResult",
+    "ChainVerdict",
+    "CheckIn",
+    "CheckReport",
+    "Contact",
+    "ContactKind",
+    "ContactRole",
+    "Countdown",
+    "CreateResult",
+    "Desk",
+    "Draft",
+    "Due",
+    "Emergency",
+    "EmergencyContact",
+    "EmergencyPlace",
+    "EmergencyView",
+    "ExportResult",
+    "ExportSelection",
+    "FileVerdict",
+    "Hearing",
+    "IncidentFilter",
+    "IncidentPage",
+    "LogEntry",
+    "MonthCount",
+    "ObligationError",
+    "Occurrence",
+    "OpenedExport",
+    "PersonInUse",
+    "PlaceCheck",
+    "PlaceKind",
+    "Probation",
+    "Reminder",
+    "RestoreResult",
+    "Restriction",
+    "RestrictionKind",
+    "ScheduleError",
+    "SecurityTip",
+    "Settings",
+    "SupervisionEvent",
+    "SupervisionKind",
+    "UncertainCount",
+    "card_texts",
+    "default_file_name",
+    "emergency_guidance",
+    "local_minute",
+    "obligation_render",
+    "parse_card",
+    "rule_parts",
+    "timeline_lines",
+    "today_in",
+]
+
+
+def card_texts(language: str) -> dict[str, str]:
+    """The emergency card's headings and notes in ``language`` — the same words the printed
+    card uses, so the desktop's preview never differs from the PDF."""
+    from defender_desk.reports.card import _texts
+
+    return dict(_texts(language))
 
 
 @dataclass(frozen=True)
@@ -447,6 +563,41 @@ class Desk(AnalysisFacade, SharingFacade, EmergencyFacade, ObligationsFacade, Ph
         records = self.records
         with db.transaction(self._open().conn):
             records.reindex(incident_id)
+
+    # -- schedules, off the GUI thread -------------------------------------------------------
+    def next_dates(self, obligation: AnyObligation, after: datetime, n: int = 3) -> list[datetime]:
+        """The next ``n`` occurrences of a check-in or hearing from ``after`` (aware), looking
+        ahead in growing windows so a frequent rule is never expanded further than needed. The
+        desktop calls this in a worker thread: the GUI thread never expands a recurrence rule."""
+        from datetime import timedelta
+
+        from defender_desk.obligations.schedule import occurrences
+
+        found: list[datetime] = []
+        for days in (14, 62, 400, 800):
+            found = [o.at for o in occurrences(obligation, after, after + timedelta(days=days))]
+            if len(found) >= n:
+                break
+        return found[:n]
+
+    # -- drafts (what an editor held when the vault locked) ----------------------------------
+    @property
+    def drafts(self) -> DraftStore:
+        return DraftStore(self._open().conn, self.clock)
+
+    def save_draft(self, kind: str, record_id: str | None, payload: dict[str, Any]) -> Draft:
+        """Keep an open editor's fields, encrypted in the vault, until she continues or discards
+        them. One draft per editor and record: saving again replaces it."""
+        return self.drafts.save(kind, record_id, payload)
+
+    def list_drafts(self) -> list[Draft]:
+        return self.drafts.listing()
+
+    def get_draft(self, draft_id: str) -> Draft:
+        return self.drafts.get(draft_id)
+
+    def delete_draft(self, draft_id: str) -> None:
+        self.drafts.delete(draft_id)
 
     def settings(self) -> settings_mod.Settings:
         return settings_mod.load(self.paths.settings_file)

@@ -63,10 +63,15 @@ def pause(step: str) -> None:
     marker_text = wanted.get(step)
     if not marker_text:
         return
-    from defender_desk import safewrite
-
+    # The marker is a test's own file (a pid and a step name, never record content) in the test's
+    # folder; it is written directly so that this module, which safewrite itself calls, does not
+    # depend on safewrite.
     marker = Path(marker_text)
-    safewrite.write_bytes(marker, f"{os.getpid()} {step}\n".encode())
+    fd = os.open(marker, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0), 0o600)
+    try:
+        os.write(fd, f"{os.getpid()} {step}\n".encode())
+    finally:
+        os.close(fd)
     deadline = time.monotonic() + _PAUSE_LIMIT_S
     while marker.exists() and time.monotonic() < deadline:
         time.sleep(0.005)

@@ -26,7 +26,18 @@ DOMAIN = "defender_desk"
 LANGUAGES: tuple[str, ...] = ("en", "ru", "kk")
 DEFAULT_LANGUAGE = "en"
 
-__all__ = ["DOMAIN", "LANGUAGES", "N_", "_", "describe_error", "get_language", "ngettext"]
+__all__ = [
+    "DOMAIN",
+    "LANGUAGES",
+    "N_",
+    "_",
+    "as_sentence",
+    "describe_error",
+    "describe_error_sentences",
+    "error_parts",
+    "get_language",
+    "ngettext",
+]
 
 _current: _gettext.NullTranslations = _gettext.NullTranslations()
 _current_lang: str = DEFAULT_LANGUAGE
@@ -93,8 +104,9 @@ def pgettext(context: str, message: str) -> str:
     return _current.pgettext(context, message)
 
 
-def describe_error(error: DefenderDeskError) -> str:
-    """One translated sentence for ``error`` (its hint, if any, on a second line)."""
+def error_parts(error: DefenderDeskError) -> tuple[str, str | None]:
+    """The translated message of ``error`` and its translated hint (or None), unformatted as
+    sentences: the CLI prints them lowercase, the desktop as sentences."""
     fields = {
         k: (_(v) if k in _TRANSLATED_FIELDS and isinstance(v, str) else v)
         for k, v in error.fields.items()
@@ -103,9 +115,31 @@ def describe_error(error: DefenderDeskError) -> str:
         text = _(error.message).format(**fields)
     except (KeyError, IndexError, ValueError):
         text = _(error.message)
-    if error.hint:
-        text += "\n" + _("hint: {hint}").format(hint=_(error.hint))
+    return text, (_(error.hint) if error.hint else None)
+
+
+def describe_error(error: DefenderDeskError) -> str:
+    """One translated sentence for ``error`` (its hint, if any, on a second line)."""
+    text, hint = error_parts(error)
+    if hint:
+        text += "\n" + _("hint: {hint}").format(hint=hint)
     return text
+
+
+def as_sentence(text: str) -> str:
+    """``text`` with a capital first letter and a full stop (the desktop shows sentences)."""
+    text = text.strip()
+    if not text:
+        return text
+    text = text[0].upper() + text[1:]
+    return text if text[-1] in '.!?…:)»"' else text + "."
+
+
+def describe_error_sentences(error: DefenderDeskError) -> str:
+    """``error`` as the desktop shows it: a sentence, and the hint as a second sentence (no
+    CLI-style "hint:" prefix)."""
+    text, hint = error_parts(error)
+    return as_sentence(text) + (("\n" + as_sentence(hint)) if hint else "")
 
 
 # Messages used by describe_error's callers for errors that are not ours.

@@ -33,7 +33,13 @@ from defender_desk.instance import InstanceLock
 
 PASSPHRASE = "tray test passphrase 42"  # typed by xdotool: ASCII keeps the keymap out of it
 TITLE = "Defender Desk"
-TOOLS = {"Xvfb": "xvfb", "xauth": "xauth", "xdotool": "xdotool", "trayer": "trayer"}
+TOOLS = {
+    "Xvfb": "xvfb",
+    "xauth": "xauth",
+    "xdotool": "xdotool",
+    "trayer": "trayer",
+    "xprop": "x11-utils",
+}
 TOOLS_IMPORT = {"import": "imagemagick"}
 WAIT = 30.0
 
@@ -451,3 +457,55 @@ def test_tray_panic_wipe_erases_the_vault(
     assert app.returncode == 0, (tmp_path / "app.log").read_text(errors="replace")
     left = sorted(p.name for p in vault.iterdir()) if vault.exists() else []
     assert left == [], left
+
+
+def test_discreet_mode_names_nothing_on_the_x_server(
+    display: Display, tmp_path: Path, cli: Callable[..., object]
+) -> None:
+    """Issue 17, item 8: in discreet mode the window's title, its X class and instance name and
+    its role never name the app (the class was ``DefenderDesk``)."""
+    vault = tmp_path / "vault"
+    made = cli(vault, ["init", "--json"], [PASSPHRASE])
+    assert made.code == 0, made.err  # type: ignore[attr-defined]
+    (vault / "settings.json").write_text('{"discreet": true}', encoding="utf-8")
+
+    app = display.spawn(
+        [sys.executable, "-m", "defender_desk.gui_main", "--vault-dir", str(vault), "--lang", "en"],
+        "app.log",
+    )
+
+    def notes() -> str | None:
+        return next(
+            (
+                w
+                for w in display.search("--onlyvisible", "--name", "")
+                if display.name_of(w) == "Notes"
+            ),
+            None,
+        )
+
+    display.wait_for(notes, "the unlock window named Notes")
+    wid = notes()
+    assert wid is not None
+    props = subprocess.run(
+        [
+            "xprop",
+            "-id",
+            wid,
+            "WM_CLASS",
+            "WM_NAME",
+            "_NET_WM_NAME",
+            "WM_WINDOW_ROLE",
+            "WM_ICON_NAME",
+        ],
+        env=display.env,
+        capture_output=True,
+        text=True,
+        timeout=20,
+        check=True,
+    ).stdout
+    assert "WM_CLASS" in props and "not found" not in props.split("WM_CLASS", 1)[1].splitlines()[0]
+    assert "defender" not in props.lower(), props
+    assert "desk" not in props.lower(), props
+    app.terminate()
+    app.wait(timeout=WAIT)

@@ -205,12 +205,12 @@ def test_canary_sweep_cli_and_gui(tmp_path):
     # the desktop app offscreen: unlock, list, open the incident, view the evidence, lock
     gui = textwrap.dedent(f"""
         import sys
-        import defender_desk.ui
         from PySide6.QtWidgets import QApplication
         from defender_desk.paths import resolve_vault_dir
         from defender_desk.ui.app import Controller
+        from defender_desk.gui_main import DesktopCore
         app = QApplication([])
-        c = Controller(app, resolve_vault_dir(None), lang="ru", restart=lambda: None)
+        c = Controller(app, DesktopCore(resolve_vault_dir(None)), lang="ru", restart=lambda: None)
         c.start()
         c.window.passphrase.edit.setText({PASS!r})
         c.window.unlock()
@@ -220,7 +220,7 @@ def test_canary_sweep_cli_and_gui(tmp_path):
             app.processEvents()
         scr = mw.show_screen("incidents")
         app.processEvents()
-        from defender_desk.ui.screens.incident_editor import EvidenceViewer
+        from defender_desk.ui.kit.viewer import EvidenceViewer
         ev = c.desk.list_evidence()[0]
         v = EvidenceViewer(c.desk, ev)
         app.processEvents()

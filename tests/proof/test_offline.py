@@ -61,12 +61,12 @@ def test_full_session_without_network(tmp_path):
         run("rekey", secrets=(P, P))
         # and the desktop, offscreen
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
-        import defender_desk.ui
         from PySide6.QtWidgets import QApplication
         from pathlib import Path
         from defender_desk.ui.app import Controller
+        from defender_desk.gui_main import DesktopCore
         app = QApplication([])
-        c = Controller(app, Path(vault), lang="kk", restart=lambda: None)
+        c = Controller(app, DesktopCore(Path(vault)), lang="kk", restart=lambda: None)
         c.start()
         c.window.passphrase.edit.setText(P)
         c.window.unlock()

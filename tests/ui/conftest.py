@@ -13,8 +13,11 @@ from __future__ import annotations
 
 import os
 
-# Before anything imports Qt: no display here, and none is wanted.
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Before anything imports Qt: no display here, and none is wanted. The offscreen screen is the
+# size of her laptop's (1366×768), so windows are sized as she sees them.
+if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
+    _screen = os.path.join(os.path.dirname(__file__), "screens", "1366x768.json")
+    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={_screen}"
 os.environ.setdefault("QT_LOGGING_RULES", "*.debug=false;qt.*.info=false")
 
 from collections.abc import Callable, Iterator
@@ -28,6 +31,18 @@ from defender_desk.secret import Secret
 from tests.conftest import PASS
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item: Any) -> Iterator[None]:
+    """Editors still open when a test ends are closed by the fixtures' teardown without the
+    unsaved-changes question (it is for her, not for the test's cleanup)."""
+    yield
+    from defender_desk.ui.kit import form
+
+    for source in list(form._sources):
+        source._baseline = None
+        source.draft_id = None
+
+
 @pytest.fixture(autouse=True)
 def _clean_hooks(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Unanswered hooks from one test must not answer the next one's questions, and a question
@@ -35,7 +50,8 @@ def _clean_hooks(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     modal box nobody can see."""
     from PySide6.QtWidgets import QMessageBox
 
-    from defender_desk.ui import dialogs, filepicker
+    from defender_desk.ui import filepicker
+    from defender_desk.ui.kit import confirm as dialogs
 
     def no_modal(self: Any, *args: Any) -> int:
         raise AssertionError(
@@ -60,13 +76,14 @@ def _clean_hooks(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 @pytest.fixture
 def make_controller(qapp: Any, tmp_path: Path) -> Iterator[Callable[..., Any]]:
+    from defender_desk.gui_main import DesktopCore
     from defender_desk.ui.app import Controller
 
     made: list[Any] = []
 
     def make(lang: str = "en", *, vault_dir: Path | None = None) -> Any:
         folder = vault_dir or tmp_path / f"vault-{len(made)}"
-        c = Controller(qapp, folder, lang=lang, restart=lambda: None)
+        c = Controller(qapp, DesktopCore(folder), lang=lang, restart=lambda: None)
         c.restarts = 0
 
         def restart() -> None:
@@ -91,6 +108,12 @@ def make_controller(qapp: Any, tmp_path: Path) -> Iterator[Callable[..., Any]]:
         if watch is not None:
             watch.idle.stop()
             qapp.removeEventFilter(watch)
+        # the controller's app-wide title guard and discreet naming go with it
+        qapp.removeEventFilter(c.title_guard)
+        from defender_desk.ui.kit import confirm
+
+        confirm.use_neutral_name(None)
+        qapp.setApplicationName("DefenderDesk")
         if c.main_window is not None:
             for w in qapp.topLevelWidgets():
                 if w is not c.main_window and w.isVisible():

@@ -14,9 +14,10 @@ from PySide6.QtWidgets import QMessageBox
 
 from defender_desk.app import Desk
 from defender_desk.errors import FolderProblem
-from defender_desk.i18n import describe_error
+from defender_desk.i18n import describe_error_sentences as describe_error
 from defender_desk.secret import Secret
-from defender_desk.ui import dialogs, filepicker
+from defender_desk.ui import filepicker
+from defender_desk.ui.kit import confirm as dialogs
 from defender_desk.ui.screens.backup import BackupScreen
 
 PHOTO = bytes(range(256)) * 1024
@@ -177,7 +178,7 @@ def test_cancelled_backup_leaves_no_file(filled: Any, tmp_path: Path, qtbot: Any
     )
     dialogs.set_next_answer(QMessageBox.StandardButton.Ok)
     qtbot.waitUntil(lambda: screen.job is None, timeout=120_000)
-    assert "cancelled" in dialogs.shown[-1][1]
+    assert "Cancelled" in dialogs.shown[-1][1]
     assert "No file was made" in screen.backup_status.text()
     assert list(usb.iterdir()) == []
     assert filled.desk.last_backup() is None

@@ -26,12 +26,11 @@ from PySide6.QtWidgets import (
 )
 
 from defender_desk.domain.dates import FuzzyDate, Precision
-from defender_desk.ui import dialogs, filepicker
-from defender_desk.ui.screens.incident_editor import (
-    DateControl,
-    EvidenceViewer,
-    IncidentEditor,
-)
+from defender_desk.ui import filepicker
+from defender_desk.ui.kit import confirm as dialogs
+from defender_desk.ui.kit.viewer import EvidenceViewer
+from defender_desk.ui.screens.incident_editor import IncidentEditor
+from defender_desk.ui.screens.incident_parts import DateControl
 from defender_desk.ui.screens.incidents import COL_EVIDENCE, COL_TITLE, IncidentsScreen
 
 
@@ -96,7 +95,7 @@ def test_threat_to_her_daughter_with_a_photo(controller, scenario, qtbot, tmp_pa
     assert inline is not None and inline.form.role.currentData() == "actor"
     inline.form.name.setText("Неизвестный номер")
     inline.form.institution.setCurrentIndex(inline.form.institution.findData("unknown"))
-    inline.buttons.accepted.emit()
+    inline.save_button.click()
     new_actor = inline.person
     assert new_actor is not None
     assert editor.actors.checked_ids() == [new_actor.id]
@@ -208,8 +207,10 @@ def test_drop_files_then_view_them_from_memory(controller, scenario, qtbot, tmp_
             assert viewer.image_label.pixmap().width() > 0
         else:
             assert viewer.kind == "other"
-            assert viewer.sha_field.text() == evidence["recording.bin"].sha256
-            assert viewer.size_field.text() == "2.0 KB"
+            fields = {key: field.text() for _label, field, key in viewer.meta_labels}
+            assert fields["Fingerprint (SHA-256):"] == evidence["recording.bin"].sha256
+            assert fields["Size:"] == "2.0 KB"
+            assert fields["Kind:"] == "Other file"  # never a MIME type
             assert "cannot be shown here" in viewer.note.text()
         viewer.close()
         qtbot.waitUntil(lambda: editor.findChild(EvidenceViewer) is None)  # deleted on close
@@ -314,6 +315,11 @@ def test_summons_fields_only_for_a_summons(controller, scenario, qtbot):
     _pick_category(qtbot, editor, "повестка", "DD-SUMMONS")
     assert editor.summons_box.isVisible()
     editor.title_edit.setText("Повестка к следователю")
+    # Every legal field starts "not stated" (issue 17, item 6): nothing reads as a fact.
+    assert editor.status.currentData() is None and editor.status.currentText() == "Not stated"
+    assert editor.lawyer_present.currentData() is None
+    assert editor.appointed.value() is None
+    editor.start.precision.setCurrentIndex(editor.start.precision.findData("year"))
     editor.who_summoned.setText("Следователь УП")
     editor.status.setCurrentIndex(editor.status.findData("witness"))
     editor.erdr.setText("12345")
@@ -345,11 +351,18 @@ def test_validation_is_shown_next_to_the_form(controller, qtbot):
     assert editor.error.text() == "Category: choose one from the list"
     assert editor.focusWidget() is editor.category.search
     _pick_category(qtbot, editor, "слежка", "020103030000")
+    # A new incident has no date until she chooses one: never a made-up "today 00:00".
+    assert editor.start.value() is None
+    editor.save_button.click()
+    assert editor.error.text() == (
+        "When it started: choose how precisely you know when it happened"
+    )
+    assert editor.focusWidget() is editor.start.precision
+    editor.start.precision.setCurrentIndex(editor.start.precision.findData("year"))
     editor.save_button.click()
     assert editor.error.text() == "Title: must not be empty"
     assert editor.focusWidget() is editor.title_edit
     editor.title_edit.setText("За мной ходили")
-    editor.start.precision.setCurrentIndex(editor.start.precision.findData("year"))
     editor.start.year.setValue(2022)
     editor.end.precision.setCurrentIndex(editor.end.precision.findData("year"))
     editor.end.year.setValue(2021)
@@ -378,14 +391,14 @@ def test_discarding_a_new_incident_removes_its_files(controller, qtbot, tmp_path
     assert editor.detach_button.isEnabled() is False
     # Unattached while the form is open; kept if she changes her mind about discarding.
     assert desk.evidence.listing()[0].incident_id is None
-    dialogs.set_next_answer(QMessageBox.StandardButton.No)
+    dialogs.set_next_answer(QMessageBox.StandardButton.Cancel)  # Keep editing
     editor.reject()
     assert editor.isVisible()
     assert len(desk.evidence.listing()) == 1
-    dialogs.set_next_answer(QMessageBox.StandardButton.Yes)
+    dialogs.set_next_answer(QMessageBox.StandardButton.Discard)
     editor.reject()
     assert not editor.isVisible()
-    assert "will be deleted from the vault" in dialogs.shown[-1][1]
+    assert "the 1 file you added is deleted from the vault" in dialogs.shown[-1][1]
     assert desk.evidence.listing() == []
 
 
@@ -463,7 +476,14 @@ def test_keyboard_only_story(controller, scenario, qtbot):
     qtbot.keyClick(editor.category.tree, Qt.Key.Key_Tab)
     assert editor.focusWidget() is editor.title_edit
     _type(editor.title_edit, "Машина у дома")
-    qtbot.keyClick(editor.title_edit, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    # Tab, Tab: past the description to how precisely she knows the date; Down picks one.
+    qtbot.keyClick(editor.title_edit, Qt.Key.Key_Tab)
+    assert editor.focusWidget() is editor.description
+    qtbot.keyClick(editor.description, Qt.Key.Key_Tab)
+    assert editor.focusWidget() is editor.start.precision
+    qtbot.keyClick(editor.start.precision, Qt.Key.Key_Down)
+    assert editor.start.value() is not None
+    qtbot.keyClick(editor.start.precision, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     assert editor.result() == IncidentEditor.DialogCode.Accepted
     assert screen.model.index(0, COL_TITLE).data() == "Машина у дома"
 
@@ -555,3 +575,94 @@ def test_dialogs_are_named_and_reachable(make_controller, qtbot, tmp_path, lang)
         assert _unnamed(window) == [], type(window).__name__
         assert _unreachable(window) == [], type(window).__name__
         window.close()
+
+
+# -- nothing she typed is discarded silently (issue 17, item 1) ------------------------------
+
+
+def test_esc_and_the_window_cross_ask_before_dropping_text(controller, qtbot):
+    editor = IncidentEditor(controller)
+    qtbot.addWidget(editor)
+    editor.show()
+    # nothing typed: Esc closes at once, no question
+    qtbot.keyClick(editor, Qt.Key.Key_Escape)
+    assert not editor.isVisible() and dialogs.shown == []
+    editor = IncidentEditor(controller)
+    qtbot.addWidget(editor)
+    editor.show()
+    editor.description.setPlainText("Позвонили в 23:40, сказали: «дочь не вернётся»")
+    dialogs.set_next_answer(QMessageBox.StandardButton.Cancel)  # Keep editing
+    qtbot.keyClick(editor, Qt.Key.Key_Escape)
+    assert editor.isVisible()
+    assert dialogs.shown[-1] == ("Question", "You have changes that are not saved. Save them?")
+    dialogs.set_next_answer(QMessageBox.StandardButton.Cancel)
+    assert not editor.close()  # the window's ✕
+    assert editor.isVisible()
+    # Save from the question: refused by validation, so the editor stays with the text
+    dialogs.set_next_answer(QMessageBox.StandardButton.Save)
+    editor.reject()
+    assert editor.isVisible() and "Category" in editor.error.text()
+    assert "дочь не вернётся" in editor.description.toPlainText()
+    dialogs.set_next_answer(QMessageBox.StandardButton.Discard)
+    editor.reject()
+    assert not editor.isVisible()
+    assert controller.desk.count_incidents() == 0
+
+
+def test_a_lock_keeps_the_new_incident_as_a_draft_in_the_vault(controller, scenario, qtbot):
+    """Ctrl+L with a half-written incident: the text goes into the vault, encrypted (never a
+    file), the record is not created, and after unlock she continues and saves it."""
+    screen = _screen(controller)
+    editor = screen.new_incident()
+    _pick_category(qtbot, editor, "слежка", "020103030000")
+    editor.title_edit.setText("Машина у подъезда, третий вечер")
+    editor.description.setPlainText("Серая «Лада», номер начинается на 777")
+    editor.start.set_value(FuzzyDate.on_day(2026, 12, 5))
+    _check(editor.targets, scenario["people"]["daughter"].id)
+    before = {p for p in controller.vault_dir.rglob("*") if p.is_file()}
+    editor.activateWindow()
+    qtbot.waitUntil(editor.isActiveWindow)
+    qtbot.keyClick(editor.title_edit, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert controller.restarts == 1
+    assert not controller.desk.unlocked
+    after = {p for p in controller.vault_dir.rglob("*") if p.is_file()}
+    assert after - before <= {controller.vault_dir / "vault.db-wal"}  # no new file
+    for path in after:
+        assert "третий вечер".encode() not in path.read_bytes(), path
+    # the next session
+    from defender_desk.secret import Secret
+    from tests.conftest import PASS
+
+    controller.desk.unlock(Secret.from_text(PASS))
+    (draft,) = controller.desk.list_drafts()
+    assert draft.kind == "incident" and draft.record_id is None
+    assert controller.desk.count_incidents() == len(scenario["incidents"])
+    controller.unlocked()
+    qtbot.waitUntil(lambda: getattr(controller.main_window, "drafts_dialog", None) is not None)
+    offer = controller.main_window.drafts_dialog
+    assert offer.list.count() == 1
+    assert "Incident: Машина у подъезда, третий вечер" in offer.list.item(0).text()
+    again = offer.continue_selected()
+    assert isinstance(again, IncidentEditor)
+    assert again.title_edit.text() == "Машина у подъезда, третий вечер"
+    assert again.description.toPlainText() == "Серая «Лада», номер начинается на 777"
+    assert again.category.code() == "020103030000"
+    assert str(again.start.value()) == "2026-12-05"
+    assert again.targets.checked_ids() == [scenario["people"]["daughter"].id]
+    again.save_button.click()
+    assert again.result() == IncidentEditor.DialogCode.Accepted
+    assert controller.desk.list_drafts() == []
+    assert controller.desk.get_incident(again.incident_id).title.startswith("Машина у подъезда")
+
+
+def test_a_draft_can_be_discarded_after_unlock(controller, qtbot):
+    controller.desk.save_draft("incident", None, {"title": "черновик"})
+    controller.unlocked()
+    qtbot.waitUntil(lambda: getattr(controller.main_window, "drafts_dialog", None) is not None)
+    offer = controller.main_window.drafts_dialog
+    dialogs.set_next_answer(QMessageBox.StandardButton.No)
+    offer.discard_selected()
+    assert len(controller.desk.list_drafts()) == 1
+    dialogs.set_next_answer(QMessageBox.StandardButton.Yes)
+    offer.discard_selected()
+    assert controller.desk.list_drafts() == []

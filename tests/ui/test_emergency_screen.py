@@ -18,7 +18,8 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from defender_desk.emergency import guidance
-from defender_desk.ui import dialogs, filepicker
+from defender_desk.ui import filepicker
+from defender_desk.ui.kit import confirm as dialogs
 from defender_desk.ui.screens.emergency import (
     CheckDialog,
     CloseDialog,
@@ -493,7 +494,9 @@ def test_edit_and_delete_in_advance(qtbot, controller, clock, people):
     dlg.accept()
     assert "Phone numbers" in dlg.error.text()
     assert len(desk.list_emergency_contacts()) == 1
+    dialogs.set_next_answer(QMessageBox.StandardButton.Discard)  # she typed a name: asked
     dlg.reject()
+    assert not dlg.isVisible()
     # delete after a confirmation
     screen.places_tree.setCurrentItem(screen.places_tree.topLevelItem(0))
     dialogs.set_next_answer(QMessageBox.StandardButton.No)
@@ -558,8 +561,8 @@ def test_every_part_is_named_and_reachable(qtbot, make_controller, lang, tmp_pat
         screen.check_place(None),
         screen.edit_steps(),
         screen.close_emergency(),
-        ListedDialog(c.desk, "place", place, mw),
-        ListedDialog(c.desk, "contact", None, mw),
+        ListedDialog(c, "place", place, mw),
+        ListedDialog(c, "contact", None, mw),
     ):
         assert dlg is not None
         qtbot.addWidget(dlg)
@@ -580,3 +583,27 @@ def test_the_card_is_never_saved_without_the_warning(qtbot, controller, clock, p
         screen.save_card()
     assert filepicker.shown == []
     assert list(tmp_path.glob("*.pdf")) == []
+
+
+def test_the_next_log_entry_and_the_details_are_kept_at_lock(qtbot, controller, clock, people):
+    """Half a line typed in the log at 2 a.m. survives the idle lock (issue 17, item 1)."""
+    screen = _screen(qtbot, controller)
+    em = controller.desk.start_emergency(people["daughter"].id)
+    screen.refresh()
+    screen._show_emergency_page(em.id)
+    screen.entry.setText("02:10 позвонил дежурный РОВД, сказал ждать")
+    screen.d_phone.setText("+7 701 555 00 00")
+    assert controller.save_drafts() == 2
+    kinds = {d.kind: d for d in controller.desk.list_drafts()}
+    assert set(kinds) == {"emergency_entry", "emergency_details"}
+    assert kinds["emergency_entry"].record_id == em.id
+    from defender_desk.ui.kit.form import close_editors, offer_drafts
+
+    close_editors(controller)
+    screen.entry.clear()
+    screen.d_phone.clear()
+    offer = offer_drafts(controller)
+    while offer.list.count():
+        offer.continue_selected()
+    assert screen.entry.text() == "02:10 позвонил дежурный РОВД, сказал ждать"
+    assert screen.d_phone.text() == "+7 701 555 00 00"

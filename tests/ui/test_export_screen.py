@@ -17,7 +17,8 @@ import pytest
 from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtWidgets import QMessageBox
 
-from defender_desk.ui import dialogs, filepicker
+from defender_desk.ui import filepicker
+from defender_desk.ui.kit import confirm as dialogs
 from defender_desk.ui.screens.export import (
     STEP_DONE,
     STEP_WHAT,
@@ -166,7 +167,7 @@ def test_cancel_mid_export_leaves_no_file(
     )
     dialogs.set_next_answer(QMessageBox.StandardButton.Ok)  # the job's "cancelled" box
     qtbot.waitUntil(lambda: screen.job is None, timeout=120_000)
-    assert dialogs.shown and "cancelled" in dialogs.shown[-1][1]
+    assert dialogs.shown and "Cancelled" in dialogs.shown[-1][1]
     assert screen.made is None
     assert screen.pages.currentIndex() == STEP_WHERE
     assert "No file was made" in screen.where_status.text()

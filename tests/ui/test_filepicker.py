@@ -12,8 +12,9 @@ from pathlib import Path
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import QMessageBox
 
-from defender_desk.ui import dialogs, filepicker
+from defender_desk.ui import filepicker
 from defender_desk.ui.filepicker import FilePicker, Mode
+from defender_desk.ui.kit import confirm as dialogs
 from tests.conftest import REPO
 
 
@@ -123,14 +124,16 @@ def test_typed_path_goes_there_or_opens_the_file(qtbot, tmp_path):
     picker = FilePicker(None, "t", Mode.OPEN_FILES, start=tmp_path)
     qtbot.addWidget(picker)
     picker.path_edit.setText(str(root / "sub"))
-    picker.path_edit.returnPressed.emit()
+    qtbot.keyClick(picker.path_edit, Qt.Key.Key_Return)
     assert picker.folder == root / "sub"
+    assert picker.error.text() == ""  # Enter went to the folder, it pressed no button
+    assert picker.result() != FilePicker.DialogCode.Accepted
     picker.path_edit.setText(str(root / "nowhere"))
-    picker.path_edit.returnPressed.emit()
+    qtbot.keyClick(picker.path_edit, Qt.Key.Key_Return)
     assert picker.folder == root / "sub"
     assert picker.error.text()
     picker.path_edit.setText("../photo.png")
-    picker.path_edit.returnPressed.emit()
+    qtbot.keyClick(picker.path_edit, Qt.Key.Key_Return)
     assert picker.result() == FilePicker.DialogCode.Accepted
     assert [p.resolve() for p in picker.chosen] == [root / "photo.png"]
 

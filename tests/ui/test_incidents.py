@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from defender_desk.domain.dates import FuzzyDate
-from defender_desk.ui import dialogs
+from defender_desk.ui.kit import confirm as dialogs
 from defender_desk.ui.screens.incident_editor import HistoryDialog, IncidentEditor
 from defender_desk.ui.screens.incidents import (
     COL_ACTORS,

@@ -32,7 +32,8 @@ from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
 
 from defender_desk.paths import resolve_vault_dir
-from defender_desk.ui import dialogs
+from defender_desk.ui.kit import confirm as dialogs
+from defender_desk.gui_main import DesktopCore
 from defender_desk.ui.app import Controller
 
 report = {"steps": []}
@@ -59,7 +60,7 @@ def restarted():
     report["steps"].append("restart requested")
 
 
-controller = Controller(app, resolve_vault_dir(None), lang="ru", restart=restarted)
+controller = Controller(app, DesktopCore(resolve_vault_dir(None)), lang="ru", restart=restarted)
 report["vault_dir"] = str(controller.vault_dir)
 controller.start()
 

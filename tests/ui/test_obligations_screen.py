@@ -13,7 +13,8 @@ from PySide6.QtCore import QDate, QDateTime, QTime
 from PySide6.QtWidgets import QAbstractButton, QComboBox, QLabel, QMessageBox, QTreeWidget
 
 from defender_desk.obligations.models import CheckIn
-from defender_desk.ui import dialogs, filepicker
+from defender_desk.ui import filepicker
+from defender_desk.ui.kit import confirm as dialogs
 from defender_desk.ui.screens.obligations import (
     ID_ROLE,
     ORDINALS,
@@ -138,7 +139,36 @@ def test_a_refusal_keeps_the_dialog_open_with_the_reason(controller) -> None:
     assert dialog.isVisible()
     assert dialog.error.text() == "Last day: the end is before the start"
     assert controller.desk.list_obligations() == []
+    # what she typed is not dropped by closing: she is asked first (issue 17, item 1)
+    dialogs.set_next_answer(QMessageBox.StandardButton.Cancel)  # Keep editing
     dialog.reject()
+    assert dialog.isVisible() and dialog.title_edit.text() == "Пробация"
+    dialogs.set_next_answer(QMessageBox.StandardButton.Discard)
+    dialog.reject()
+    assert not dialog.isVisible()
+
+
+def test_an_obligation_being_written_is_kept_as_a_draft_at_lock(controller, qtbot) -> None:
+    screen = _screen(controller)
+    dialog = screen.add_obligation("hearing")
+    dialog.title_edit.setText("Апелляция по делу о клевете")
+    dialog.body.setText("Алматинский городской суд")
+    assert controller.save_drafts() == 1
+    (draft,) = controller.desk.list_drafts()
+    assert draft.kind == "obligation" and draft.payload["context"] == {"kind": "hearing"}
+    assert controller.desk.list_obligations() == []
+    from defender_desk.ui.kit.form import close_editors, offer_drafts
+
+    close_editors(controller)
+    assert not dialog.isVisible()
+    offer = offer_drafts(controller)
+    again = offer.continue_selected()
+    assert again.kind == "hearing"
+    assert again.title_edit.text() == "Апелляция по делу о клевете"
+    assert again.body.text() == "Алматинский городской суд"
+    again.save_button.click()
+    assert [o.title for o in controller.desk.list_obligations()] == ["Апелляция по делу о клевете"]
+    assert controller.desk.list_drafts() == []
 
 
 def test_add_check_ins_from_plain_choices_shown_in_words(controller) -> None:
@@ -202,7 +232,9 @@ def test_no_day_ticked_is_refused_in_words(controller) -> None:
     dialog.save_button.click()
     assert dialog.isVisible()
     assert dialog.error.text() == "The schedule: choose at least one day."
+    dialogs.set_next_answer(QMessageBox.StandardButton.Discard)
     dialog.reject()
+    assert not dialog.isVisible()
 
 
 def test_a_rule_made_elsewhere_is_never_shown_as_rule_text(controller) -> None:
@@ -429,4 +461,4 @@ def test_dialogs_name_every_control(controller) -> None:
                 dialog.schedule.pattern.setCurrentIndex(dialog.schedule.pattern.findData(pattern))
                 assert unnamed([dialog]) == [], pattern
         assert unnamed([dialog]) == [], type(dialog).__name__
-        dialog.reject()
+        dialog.discard()

@@ -15,7 +15,8 @@ from PySide6.QtWidgets import QMessageBox
 
 from defender_desk.app import Desk
 from defender_desk.secret import Secret
-from defender_desk.ui import dialogs, filepicker
+from defender_desk.ui import filepicker
+from defender_desk.ui.kit import confirm as dialogs
 from defender_desk.ui.screens.open_export import OpenExportScreen
 
 PHOTO = b"\xff\xd8\xff\xe0" + bytes(range(256)) * 64

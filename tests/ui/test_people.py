@@ -7,8 +7,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from defender_desk.domain.models import PersonRole
-from defender_desk.ui import dialogs
-from defender_desk.ui.screens.people import PeopleScreen, PersonDialog
+from defender_desk.ui.kit import confirm as dialogs
+from defender_desk.ui.screens.people import PeopleScreen
+from defender_desk.ui.screens.person_form import PersonDialog
 
 
 def _screen(controller) -> PeopleScreen:
@@ -41,7 +42,7 @@ def test_add_edit_delete_a_person(controller, qtbot):
     ]
     assert _names(screen)["family"] == ["Айгерим"]
     assert screen.current_id == people[0].id
-    assert screen.form_box.title() == "Edit person"
+    assert screen.panel.box.title() == "Edit person"
 
     form.name.setText("Айгерим (старшая дочь)")
     screen.save_button.click()
@@ -129,15 +130,15 @@ def test_where_this_person_appears(controller, scenario):
 
 
 def test_person_dialog_adds_inline(controller, qtbot):
-    dialog = PersonDialog(controller.desk, None, PersonRole.ACTOR)
+    dialog = PersonDialog(controller, None, PersonRole.ACTOR)
     qtbot.addWidget(dialog)
     assert dialog.form.role.currentData() == "actor"
     dialog.form.name.setText("")
-    dialog.accept()
+    dialog.save()
     assert dialog.person is None and dialog.form.error.text()
     dialog.form.name.setText("Частный судебный исполнитель")
     dialog.form.institution.setCurrentIndex(dialog.form.institution.findData("bailiff"))
-    dialog.accept()
+    dialog.save()
     assert dialog.result() == PersonDialog.DialogCode.Accepted
     assert dialog.person is not None
     assert controller.desk.get_person(dialog.person.id).institution.value == "bailiff"
@@ -181,3 +182,69 @@ def test_switching_language_redraws_in_place(controller, scenario):
     assert screen.appears.item(0).text().startswith("14 марта 2022\u00a0г., 23:00 — ")
     controller.set_language("en")
     assert screen.appears.item(0).text().startswith("14 March 2022, 23:00 — ")
+
+
+def test_new_person_starts_as_family_not_the_previous_role(controller, scenario):
+    """«Новый человек» after looking at an actor: a family member by default (issue 17)."""
+    screen = _screen(controller)
+    screen.refresh()
+    screen.select_person(scenario["people"]["police"].id)
+    assert screen.form.role.currentData() == "actor"
+    screen.new_person()
+    assert screen.form.role.currentData() == "family"
+
+
+def test_switching_person_with_changes_asks(controller, scenario):
+    """Edits are never dropped by choosing another person: Keep editing stays, Save saves,
+    Discard drops them (issue 17, item 1)."""
+    screen = _screen(controller)
+    screen.refresh()
+    daughter, lawyer = scenario["people"]["daughter"], scenario["people"]["lawyer"]
+    screen.select_person(daughter.id)
+    screen.form.name.setText("Айгерим (дочь)")
+    dialogs.set_next_answer(QMessageBox.StandardButton.Cancel)  # Keep editing
+    screen.select_person(lawyer.id)
+    assert screen.current_id == daughter.id
+    assert screen.form.name.text() == "Айгерим (дочь)"
+    assert "not saved" in dialogs.shown[-1][1]
+    dialogs.set_next_answer(QMessageBox.StandardButton.Save)
+    screen.select_person(lawyer.id)
+    assert screen.current_id == lawyer.id
+    assert controller.desk.get_person(daughter.id).name == "Айгерим (дочь)"
+    screen.form.notes.setPlainText("звонить после 18:00")
+    dialogs.set_next_answer(QMessageBox.StandardButton.Discard)
+    screen.new_person()
+    assert controller.desk.get_person(lawyer.id).notes == ""
+    # nothing changed: no question
+    shown = len(dialogs.shown)
+    screen.select_person(daughter.id)
+    assert len(dialogs.shown) == shown
+
+
+def test_person_form_is_kept_as_a_draft_at_lock_and_offered_after(controller, scenario):
+    """A lock with an unsaved person keeps it, encrypted, in the vault; after unlock she
+    continues it (issue 17, item 1)."""
+    screen = _screen(controller)
+    screen.refresh()
+    daughter = scenario["people"]["daughter"]
+    screen.select_person(daughter.id)
+    screen.form.notes.setPlainText("учится в колледже, общежитие №2")
+    assert controller.save_drafts() == 1
+    (draft,) = controller.desk.list_drafts()
+    assert draft.kind == "person" and draft.record_id == daughter.id
+    assert draft.payload["notes"] == "учится в колледже, общежитие №2"
+    assert controller.desk.get_person(daughter.id).notes == ""  # the record is untouched
+    # a new session: the main window again, the draft offered
+    controller.unlocked()
+    from defender_desk.ui.kit.form import offer_drafts
+
+    offer = offer_drafts(controller)
+    assert offer is not None and offer.list.count() == 1
+    assert "Person: Айгерим" in offer.list.item(0).text()
+    offer.continue_selected()
+    screen = controller.main_window.screens["people"]
+    assert screen.current_id == daughter.id
+    assert screen.form.notes.toPlainText() == "учится в колледже, общежитие №2"
+    screen.save_button.click()
+    assert controller.desk.get_person(daughter.id).notes == "учится в колледже, общежитие №2"
+    assert controller.desk.list_drafts() == []

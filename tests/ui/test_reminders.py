@@ -155,7 +155,7 @@ def test_without_a_tray_the_overview_still_shows_it(controller, clock) -> None:
 def test_waits_while_a_background_job_uses_the_vault(controller, shown, clock, qtbot) -> None:
     import threading
 
-    from defender_desk.ui.jobs import Job
+    from defender_desk.ui.kit.jobs import Job
 
     _checkin(controller.desk)
     release = threading.Event()

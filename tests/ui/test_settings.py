@@ -27,7 +27,7 @@ from defender_desk.app import Desk
 from defender_desk.errors import WrongSecret
 from defender_desk.secret import Secret
 from defender_desk.settings import load as load_settings
-from defender_desk.ui import dialogs
+from defender_desk.ui.kit import confirm as dialogs
 from defender_desk.ui.screens.settings import SettingsScreen
 from tests.conftest import PASS
 
@@ -220,7 +220,7 @@ def test_language_switch_retranslates_in_place_and_keeps_work(
 
 @pytest.mark.parametrize(
     ("lang", "mismatch"),
-    [("ru", "парольные фразы не совпадают"), ("kk", "екі құпия фраза сәйкес келмейді")],
+    [("ru", "Парольные фразы не совпадают."), ("kk", "Екі құпия фраза сәйкес келмейді.")],
 )
 def test_language_switch_uses_the_real_catalogs(
     qtbot: Any, controller: Any, lang: str, mismatch: str
@@ -265,11 +265,11 @@ def test_passphrase_change_through_the_ui(qtbot: Any, controller: Any) -> None:
 def test_mismatched_or_empty_new_passphrase_changes_nothing(qtbot: Any, controller: Any) -> None:
     screen = settings_screen(controller)
     _change(qtbot, screen, PASS, "")
-    assert screen.pass_status.text() == "the passphrase is empty"
+    assert screen.pass_status.text() == "The passphrase is empty."
     type_secret(qtbot, screen.new1, NEW_PASS)
     type_secret(qtbot, screen.new2, NEW_PASS + "!")
     qtbot.mouseClick(screen.change_button, Qt.MouseButton.LeftButton)
-    assert screen.pass_status.text() == "the two passphrases do not match"
+    assert screen.pass_status.text() == "The two passphrases do not match."
     assert screen.new1.secret_text() == ""  # typed secrets do not linger in the fields
     controller.desk.lock()
     desk = Desk(controller.vault_dir)
@@ -289,7 +289,7 @@ def test_current_passphrase_is_asked_only_when_the_facade_can_check_it(
     dialogs.set_next_answer(QMessageBox.StandardButton.Ok)  # the error box
     _change(qtbot, screen, "not the passphrase", NEW_PASS)
     qtbot.waitUntil(lambda: bool(dialogs.shown), timeout=20_000)
-    assert dialogs.shown[-1][1].startswith("wrong passphrase or recovery code")
+    assert dialogs.shown[-1][1].startswith("Wrong passphrase or recovery code.")
     controller.desk.lock()
     desk = Desk(controller.vault_dir)
     desk.unlock(Secret.from_text(PASS))
@@ -324,7 +324,7 @@ def test_key_rotation_with_a_new_recovery_code(qtbot: Any, controller: Any) -> N
     type_secret(qtbot, screen.rekey_pass, "not the passphrase")
     qtbot.mouseClick(screen.rekey_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialogs.shown[-1][0] == "Warning", timeout=30_000)
-    assert dialogs.shown[-1][1].startswith("wrong passphrase or recovery code")
+    assert dialogs.shown[-1][1].startswith("Wrong passphrase or recovery code.")
 
     screen.rekey_new_code.click()
     dialogs.set_next_answer(QMessageBox.StandardButton.Yes)

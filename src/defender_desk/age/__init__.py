@@ -7,7 +7,7 @@ and interoperates with age (Go), rage and typage (``tests/age/``).
 
 Encrypt — streaming, bounded memory, to one or more recipients::
 
-    with encrypt([HybridRecipient.parse(key)], out) as w:   # out: any binary writable
+    with encrypt([parse_recipient(key)], out) as w:   # out: any binary writable
         shutil.copyfileobj(source, w, 1 << 20)             # or w.write(...) as you produce
 
 Decrypt — sequential for pipes and armor, random access for seekable files::

@@ -8,7 +8,7 @@ import os
 from collections.abc import Sequence
 from typing import Any, Final
 
-from defender_desk.age import header as _header
+import defender_desk.age.header as _header
 from defender_desk.age.armor import ArmorReader, ArmorWriter, looks_armored
 from defender_desk.age.errors import (
     AgeHeaderInvalid,

@@ -31,7 +31,7 @@ shared secret, a work factor above the cap) raises
 does not open returns no key ("no match").
 
 Parsing pasted keys is in :mod:`defender_desk.age.parse` (one error class per mistake, never
-the key in a message); ``X25519Recipient.parse`` and ``HybridRecipient.parse`` call it.
+the key in a message).
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
-from defender_desk.age import bech32
+import defender_desk.age.bech32 as bech32
 from defender_desk.age.errors import (
     AgeHeaderInvalid,
     AgeKeyInvalid,
@@ -170,15 +170,6 @@ class X25519Recipient(Recipient):
         self.public_bytes = bytes(public)
         self._key = _public_x25519(self.public_bytes)
 
-    @classmethod
-    def parse(cls, text: str) -> X25519Recipient:
-        """An ``age1…`` key, or the error saying what is wrong with it (see ``age.parse``)."""
-        from defender_desk.age.parse import parse_recipient
-
-        r = parse_recipient(text, expect="x25519")
-        assert isinstance(r, X25519Recipient)
-        return r
-
     def wrap(self, file_key: bytes | bytearray) -> list[Stanza]:
         ephemeral = X25519PrivateKey.generate()
         share = ephemeral.public_key().public_bytes_raw()
@@ -276,15 +267,6 @@ class HybridRecipient(Recipient):
             raise AgeKeyInvalid(N_("it is not a usable public key")) from None
         classic = _public_x25519(self.public_bytes[_MLKEM_PUBLIC:])
         self._key = hpke.MLKEM768X25519PublicKey(pq, classic)
-
-    @classmethod
-    def parse(cls, text: str) -> HybridRecipient:
-        """An ``age1pq1…`` key, or the error saying what is wrong with it (see ``age.parse``)."""
-        from defender_desk.age.parse import parse_recipient
-
-        r = parse_recipient(text, expect="hybrid")
-        assert isinstance(r, HybridRecipient)
-        return r
 
     def wrap(self, file_key: bytes | bytearray) -> list[Stanza]:
         sealed = _HPKE.encrypt(file_key, self._key, info=_HYBRID_LABEL)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from defender_desk.age import bech32
+import defender_desk.age.bech32 as bech32
 from defender_desk.age.errors import (
     AgeKeyChecksum,
     AgeKeyLength,

@@ -11,10 +11,12 @@ from typing import Any
 
 from defender_desk import i18n
 from defender_desk.app import Desk
+from defender_desk.domain.models import Evidence
 from defender_desk.errors import N_, EmptyPassphrase, PassphraseMismatch, UsageError
 from defender_desk.i18n import _
 from defender_desk.paths import resolve_vault_dir
 from defender_desk.secret import Secret
+from defender_desk.vault import history
 
 MAX_SECRET_LINE = 4096
 
@@ -155,3 +157,29 @@ def print_error(text: str) -> None:
 
 def warn(text: str) -> None:
     sys.stderr.write("defender-desk: " + _("warning") + ": " + text + "\n")
+
+
+#: exit code when `check` (or a verification) found a problem
+CHECK_FAILED = 5
+
+
+def print_problems(problems: list[history.Problem], as_json: bool) -> int:
+    texts = [
+        _(p.message).format(**{k: _(v) if k == "reason" else v for k, v in p.fields.items()})
+        for p in problems
+    ]
+    if as_json:
+        print_json({"ok": not problems, "problems": texts})
+    elif problems:
+        for t in texts:
+            say(t)
+    else:
+        say(_("No problems found."))
+    return CHECK_FAILED if problems else 0
+
+
+def evidence_json(evidence: Evidence) -> dict[str, Any]:
+    """An evidence file's record for ``--json`` output (without the internal object name)."""
+    data: dict[str, Any] = evidence.model_dump(mode="json")
+    data.pop("object_name", None)  # internal; never needed outside the vault
+    return data

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from defender_desk.cli.common import print_json, say
+from defender_desk.cli.common import evidence_json, print_json, say
 from defender_desk.cli.vault_cmds import unlock
 from defender_desk.errors import N_, UsageError
 from defender_desk.i18n import _, ngettext
@@ -224,8 +224,6 @@ def cmd_chat_sender(args: argparse.Namespace) -> int:
 
 
 def cmd_evidence_show(args: argparse.Namespace) -> int:
-    from defender_desk.cli.record_cmds import evidence_json
-
     with unlock(args) as desk:
         ev = desk.evidence.get(args.id)
         meta = desk.evidence_metadata(args.id)

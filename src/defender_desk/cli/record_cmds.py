@@ -7,15 +7,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import defender_desk.cli.phone_cmds as phone_cmds
 from defender_desk.app import Desk
-from defender_desk.cli import phone_cmds
-from defender_desk.cli.common import print_json, say
+from defender_desk.cli.common import evidence_json, print_json, print_problems, say
 from defender_desk.cli.vault_cmds import unlock
 from defender_desk.domain import taxonomy, wording
 from defender_desk.domain.dates import parse_when
 from defender_desk.domain.models import (
     Channel,
-    Evidence,
     Incident,
     InstitutionKind,
     Person,
@@ -26,10 +25,7 @@ from defender_desk.domain.models import (
 )
 from defender_desk.errors import N_, UsageError
 from defender_desk.i18n import LANGUAGES, _, get_language, ngettext
-from defender_desk.vault import history
 from defender_desk.vault.records import IncidentFilter
-
-CHECK_FAILED = 5
 
 
 def _choices(enum: Any) -> list[str]:
@@ -306,12 +302,6 @@ def incident_json(
     return data
 
 
-def evidence_json(evidence: Evidence) -> dict[str, Any]:
-    data = evidence.model_dump(mode="json")
-    data.pop("object_name", None)  # internal; never needed outside the vault
-    return data
-
-
 def _when_range(incident: Incident) -> str:
     lang = get_language()
     text = incident.happened.render(lang)
@@ -575,21 +565,6 @@ def cmd_evidence_list(args: argparse.Namespace) -> int:
         for e in items:
             say(f"{e.id}  {e.incident_id or '-'}  {e.original_name}  {e.size} B  {e.sha256}")
     return 0
-
-
-def print_problems(problems: list[history.Problem], as_json: bool) -> int:
-    texts = [
-        _(p.message).format(**{k: _(v) if k == "reason" else v for k, v in p.fields.items()})
-        for p in problems
-    ]
-    if as_json:
-        print_json({"ok": not problems, "problems": texts})
-    elif problems:
-        for t in texts:
-            say(t)
-    else:
-        say(_("No problems found."))
-    return CHECK_FAILED if problems else 0
 
 
 def cmd_evidence_verify(args: argparse.Namespace) -> int:

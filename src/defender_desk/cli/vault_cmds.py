@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from defender_desk.app import Desk
-from defender_desk.cli.common import Secrets, desk_for, print_json, say, warn
+from defender_desk.cli.common import Secrets, desk_for, print_json, print_problems, say, warn
 from defender_desk.domain import wording
 from defender_desk.i18n import _, ngettext
 
@@ -206,8 +206,6 @@ def cmd_rekey(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from defender_desk.cli.record_cmds import print_problems
-
     with unlock(args) as desk:
         report = desk.check()
     return print_problems(report.problems, args.json)

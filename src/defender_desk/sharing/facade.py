@@ -22,8 +22,8 @@ from defender_desk import safewrite
 from defender_desk.errors import N_, DefenderDeskError, InvalidInput
 from defender_desk.secret import Secret
 from defender_desk.sharing import backup as backup_mod
+from defender_desk.sharing import court, identity
 from defender_desk.sharing import export as export_mod
-from defender_desk.sharing import identity
 from defender_desk.sharing import open_export as open_mod
 from defender_desk.sharing import receipts as receipts_mod
 from defender_desk.sharing.contacts import Contact, ContactStore
@@ -242,7 +242,7 @@ class SharingFacade:
         and an allowed_signers file to ``folder`` (complete and self-checking). They are then
         readable by anyone with access to that disk: ask first."""
         today = self.clock().astimezone().date().isoformat()
-        return open_mod.save_for_court(opened, Path(folder), saved_on=today)
+        return court.save_for_court(opened, Path(folder), saved_on=today)
 
     # -- receipts: the lawyer as a witness ----------------------------------------------------
     def receipt_for(self, opened: open_mod.OpenedExport) -> bytes:

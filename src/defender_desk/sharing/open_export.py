@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import contextlib
 import dataclasses
 import hashlib
 import io
@@ -50,8 +49,7 @@ from typing import Any, ClassVar, Final
 import pyrage
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from defender_desk import safewrite
-from defender_desk.errors import N_, DefenderDeskError, FolderProblem, WrongSecret
+from defender_desk.errors import N_, DefenderDeskError, WrongSecret
 from defender_desk.secret import Secret
 from defender_desk.sharing import export as export_mod
 from defender_desk.sharing import identity
@@ -95,7 +93,6 @@ __all__ = [
     "load_identity_file",
     "open_export",
     "parse_header",
-    "save_for_court",
 ]
 
 Connection = Any
@@ -1531,90 +1528,3 @@ def open_export(
     except BaseException:
         wipe_buffer(plain)
         raise
-
-
-# --- save for court ------------------------------------------------------------------------------
-
-_RESERVED = re.compile(r"(CON|PRN|AUX|NUL|COM[0-9]|LPT[0-9])(\..*)?", re.IGNORECASE)
-README = "README.txt"
-ALLOWED_SIGNERS = "allowed_signers"
-#: Files the lawyer's app adds to a saved folder (not part of her signed export).
-COURT_EXTRAS = (README, ALLOWED_SIGNERS)
-
-
-def _allowed_signers(opened: OpenedExport) -> bytes:
-    from defender_desk.sharing.sshsig import allowed_signers_line
-
-    lines = [
-        allowed_signers_line(
-            "author", parse_openssh_public_key(opened.signer.signing_key), EXPORT_NAMESPACE
-        )
-    ]
-    for r in opened.receipts:
-        lines.append(
-            allowed_signers_line(
-                r.id, parse_openssh_public_key(r.witness_key), receipts_mod.NAMESPACE
-            )
-        )
-    return ("\n".join(lines) + "\n").encode("ascii")
-
-
-def save_for_court(opened: OpenedExport, folder: Path, *, saved_on: str = "") -> list[Path]:
-    """Write every file of the export (the report, data.json and schema.json, the evidence
-    files, the receipts, SHA256SUMS), ``manifest.json`` and ``manifest.sig``, plus a
-    ``README.txt`` for the court's expert (what each file is and the exact commands, in
-    Russian, Kazakh and English) and an ``allowed_signers`` file, into ``folder`` (created if
-    missing). The folder is complete and self-checking: ``sha256sum -c --strict SHA256SUMS``
-    passes in it and ``ssh-keygen -Y verify`` passes on its manifest.
-
-    Only a fully verified export (signature, every file, known signer, chain, receipts) is
-    saved; existing files are never overwritten. After this the files are readable by anyone
-    with access to that disk — the fronts say so first. Returns the paths written. On an error,
-    files already written stay (each is complete)."""
-    from defender_desk.sharing.court_readme import readme_text
-
-    if not opened.ok:
-        raise SaveRefused(reason=N_("the export did not verify completely"))
-    wanted = [f.name for f in opened.files]
-    targets: list[tuple[str, Path]] = []
-    root = folder.absolute()
-    for name in wanted:
-        parts = name.split("/")
-        if entry_name_problem(name) is not None or any(_RESERVED.fullmatch(p) for p in parts):
-            raise SaveRefused(reason=N_("a file name cannot be used on this computer"))
-        if name in COURT_EXTRAS:
-            raise SaveRefused(reason=N_("a file name cannot be used on this computer"))
-        target = root.joinpath(*parts)
-        if target.exists() or target.is_symlink():
-            raise FolderProblem(path=str(target), reason=N_("a file with that name already exists"))
-        targets.append((name, target))
-    for name in (export_mod.MANIFEST, export_mod.SIGNATURE, *COURT_EXTRAS):
-        target = root / name
-        if target.exists() or target.is_symlink():
-            raise FolderProblem(path=str(target), reason=N_("a file with that name already exists"))
-    safewrite.ensure_private_dir(root)
-    written: list[Path] = []
-    for name, target in targets:
-        safewrite.ensure_private_dir(target.parent)
-        index = opened._zip.index_of(name)
-        verdict = next(f for f in opened.files if f.name == name)
-        assert index is not None
-        sha = hashlib.sha256()
-        with safewrite.atomic_stream(target, overwrite=False) as out:
-            for chunk in opened._zip.iter_chunks(index):
-                sha.update(chunk)
-                out.write(chunk)
-            if sha.hexdigest() != verdict.expected_sha256:  # pragma: no cover - memory changed
-                raise SaveRefused(reason=N_("a file changed in memory"))
-        written.append(target)
-    for name, content in (
-        (export_mod.MANIFEST, opened.manifest_bytes),
-        (export_mod.SIGNATURE, opened.signature),
-        (ALLOWED_SIGNERS, _allowed_signers(opened)),
-        (README, readme_text(opened, saved_on=saved_on).encode("utf-8")),
-    ):
-        safewrite.write_bytes(root / name, content, overwrite=False)
-        written.append(root / name)
-    with contextlib.suppress(OSError):
-        safewrite.fsync_dir(root)
-    return written

@@ -2,8 +2,14 @@
 
 Life cycle: unlock window (or first-run wizard) → main window → **lock = restart the process**
 (re-exec into the unlock window), so no record text survives in this process's memory; Python
-cannot wipe its strings. Quit locks first. A panic wipe (from the tray or another process via
-``wipe.signal``) drops the keys and exits.
+cannot wipe its strings. Before any lock (idle, screen lock, suspend, tray, Ctrl+L) and before
+quitting, every open editor's content is saved as an encrypted draft inside the vault and offered
+again after the next unlock (:mod:`defender_desk.ui.kit.form`). A panic wipe (from the tray or
+another process via ``wipe.signal``) drops the keys and exits.
+
+What the controller needs from the core before the facade is loaded (folders, settings, a pending
+wipe, the practice vault) comes from the ``core`` object the entry point builds
+(:class:`defender_desk.gui_main.DesktopCore`); ``ui/`` imports only the facade.
 """
 
 from __future__ import annotations
@@ -13,28 +19,23 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QLibraryInfo, QObject, QTimer, QTranslator, Signal
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QTimer, QTranslator, Signal
+from PySide6.QtWidgets import QApplication, QSystemTrayIcon, QWidget
 
 from defender_desk import i18n
 from defender_desk.i18n import _
-from defender_desk.paths import resolve_vault_dir
 from defender_desk.ui import icons
+from defender_desk.ui.kit.screen import TitleGuard, install_focus_style
 
 if TYPE_CHECKING:
-    from defender_desk.app import Desk
-    from defender_desk.settings import Settings
+    from defender_desk.app import Desk, Settings
     from defender_desk.ui.main_window import MainWindow
     from defender_desk.ui.tray import Tray
 
 APP_NAME = "Defender Desk"
 SMOKE_ENV = "DEFENDER_DESK_SMOKE_EXIT_AFTER_START"
-
-
-def practice_dir(vault_dir: Path) -> Path:
-    return vault_dir.parent / (vault_dir.name + "-practice")
 
 
 class Controller(QObject):
@@ -44,7 +45,7 @@ class Controller(QObject):
     def __init__(
         self,
         app: QApplication,
-        vault_dir: Path,
+        core: Any,
         *,
         lang: str | None = None,
         practice: bool = False,
@@ -52,17 +53,15 @@ class Controller(QObject):
         argv: list[str] | None = None,
     ) -> None:
         super().__init__()
-        from defender_desk import settings as settings_mod
-        from defender_desk.paths import VaultPaths
-
         self.app = app
+        self.core = core
         self.practice = practice
-        self.vault_dir = practice_dir(vault_dir) if practice else vault_dir
-        self.paths = VaultPaths(self.vault_dir)
+        self.practice_passphrase = core.practice_passphrase
+        self.vault_dir: Path = core.folder(practice)
         # The facade (and everything it imports) is loaded after the first window is shown,
         # so the unlock window appears quickly; see :attr:`desk`.
         self._desk: Desk | None = None
-        self.settings: Settings = settings_mod.load(self.paths.settings_file)
+        self.settings: Settings = core.load_settings(practice)
         self.argv = list(argv or [])
         self._restart = restart or self._reexec
         self._qt_translators: list[QTranslator] = []
@@ -70,6 +69,9 @@ class Controller(QObject):
         self.main_window: MainWindow | None = None
         self.tray: Tray | None = None
         self.restart_requested = False
+        self.title_guard = TitleGuard(self)
+        app.installEventFilter(self.title_guard)
+        install_focus_style(app)
         self.set_language(lang or self.settings.language or i18n.system_language(), save=False)
         from defender_desk.ui.clipboard import SecureClipboard
 
@@ -82,9 +84,7 @@ class Controller(QObject):
     def desk(self) -> Desk:
         """The facade, made on first use. Only the GUI thread may make it (jobs receive it)."""
         if self._desk is None:
-            from defender_desk.app import Desk
-
-            self._desk = Desk(self.vault_dir)
+            self._desk = self.core.make_desk(self.practice)
         return self._desk
 
     @property
@@ -94,6 +94,9 @@ class Controller(QObject):
     # -- language ---------------------------------------------------------------------------
     def set_language(self, lang: str, *, save: bool = True) -> None:
         i18n.set_language(lang)
+        # Dates, sizes and numbers that Qt formats itself (the file picker's, the calendars')
+        # in her language, not the POSIX locale's.
+        QLocale.setDefault(QLocale({"en": "en_GB", "ru": "ru_RU", "kk": "kk_KZ"}[lang]))
         for t in self._qt_translators:
             self.app.removeTranslator(t)
         self._qt_translators = []
@@ -106,17 +109,23 @@ class Controller(QObject):
                 self._qt_translators.append(t)
         if save:
             self.settings = self.settings.model_copy(update={"language": lang})
-            self._save_settings_file()
-        self.app.setApplicationDisplayName(self.display_name())
+            self.core.save_settings(self.practice, self.settings)
+        self._apply_discreet()
         self.language_changed.emit()
+        self.title_guard.apply_all()
 
     def display_name(self) -> str:
         return _("Notes") if self.settings.discreet else APP_NAME
 
-    def _save_settings_file(self) -> None:
-        from defender_desk import settings as settings_mod
+    def _apply_discreet(self) -> None:
+        """The names the system sees and every message use the neutral name in discreet mode
+        (the X11 window class is fixed when the first window is made: see :func:`run`)."""
+        from defender_desk.ui.kit import confirm
 
-        settings_mod.save(self.paths.settings_file, self.settings)
+        discreet = self.settings.discreet
+        self.app.setApplicationDisplayName(self.display_name())
+        self.app.setApplicationName("Notes" if discreet else "DefenderDesk")
+        confirm.use_neutral_name(self.display_name() if discreet else None)
 
     def copy_text(self, text: str) -> None:
         """Copy record text (a hash, a card, a code): marked secret, cleared after the set
@@ -125,22 +134,29 @@ class Controller(QObject):
         self.clipboard.copy(text)
 
     def save_settings(self, settings: Settings) -> None:
+        renamed = settings.discreet != self.settings.discreet
         self.settings = settings
-        self._save_settings_file()
+        self.core.save_settings(self.practice, settings)
         self.app.setWindowIcon(icons.app_icon(settings.discreet))
+        self._apply_discreet()
+        if renamed:
+            self.language_changed.emit()  # every text again, with or without the app's name
+        self.title_guard.apply_all()
         if self.tray is not None:
             self.tray.retranslate()
+
+    def can_hide_to_tray(self) -> bool:
+        return self.tray is not None and QSystemTrayIcon.isSystemTrayAvailable()
 
     # -- start ------------------------------------------------------------------------------
     def start(self) -> None:
         from defender_desk.ui.tray import Tray
-        from defender_desk.wipe import finish_pending_wipe
 
-        finish_pending_wipe(self.paths)  # a wipe interrupted by a crash is finished first
+        self.core.finish_pending_wipe(self.practice)  # a wipe cut short by a crash first
         self.app.setWindowIcon(icons.app_icon(self.settings.discreet))
         self.tray = Tray(self)
         self._wipe_timer.start()
-        if self.paths.has_vault():
+        if self.practice or self.core.has_vault(False):
             self.show_unlock()
         else:
             self.show_onboarding()
@@ -163,26 +179,83 @@ class Controller(QObject):
 
         self._replace_window(CreateWizard(self))
 
+    def in_use_elsewhere(self) -> bool:
+        """True when another process has this vault open (said before asking for anything)."""
+        return self.core.has_vault(self.practice) and bool(self.core.in_use(self.practice))
+
     def unlocked(self) -> None:
         """Called by the unlock window or the wizard once ``self.desk`` is unlocked."""
+        from defender_desk.ui.kit.form import offer_drafts
         from defender_desk.ui.locking import LockWatch
         from defender_desk.ui.main_window import MainWindow
+        from defender_desk.ui.reminders import ReminderService
 
         self.main_window = MainWindow(self)
         self._replace_window(self.main_window)
         self.lock_watch = LockWatch(self)
-        from defender_desk.ui.reminders import ReminderService
-
         self.reminders = ReminderService(self)
         self.reminders.start()
         if self.tray is not None:
             self.tray.retranslate()
+        QTimer.singleShot(0, lambda: offer_drafts(self))
+
+    # -- practice vault ---------------------------------------------------------------------
+    def open_practice(self, on: bool = True) -> None:
+        """Switch between her vault and the practice vault (created and filled on first use).
+
+        From the unlock window or the first-run wizard nothing is unlocked, so the switch
+        happens in this process; from an unlocked vault it is a lock (a restart) into the other
+        one. The two folders never mix: the practice one is derived once from hers."""
+        self.argv = [a for a in self.argv if a != "--practice"] + (["--practice"] if on else [])
+        if self.is_unlocked:
+            self.lock()
+            return
+        if self._desk is not None:
+            self._desk.lock()
+        self._desk = None
+        self.practice = on
+        self.vault_dir = self.core.folder(on)
+        self.settings = self.core.load_settings(on)
+        self._apply_discreet()
+        if on and not self.core.has_vault(True):
+            self.prepare_practice()
+        elif on or self.core.has_vault(False):
+            self.show_unlock()
+        else:
+            self.show_onboarding()
+        if self.tray is not None:
+            self.tray.retranslate()
+
+    def prepare_practice(self) -> Any:
+        """Make the practice vault in a job (a few seconds), showing its unlock window."""
+        from defender_desk.ui.kit.jobs import Job
+
+        self.show_unlock()
+        window = self.window
+        assert window is not None
+        core = self.core
+        job = Job(
+            window, _("Preparing the practice vault…"), lambda p, c: core.ensure_practice_vault()
+        )
+        self.practice_job = job
+        job.ended.connect(lambda: getattr(self.window, "practice_ready", lambda: None)())
+        return job.start()
 
     # -- locking ----------------------------------------------------------------------------
+    def save_drafts(self) -> int:
+        """Every open editor's content, into the vault as an encrypted draft."""
+        from defender_desk.ui.kit.form import save_open_drafts
+
+        if not self.is_unlocked:
+            return 0
+        return save_open_drafts(self)
+
     def lock(self) -> None:
-        """Lock now: close the vault, then restart the process into the unlock window."""
-        if self.main_window is not None:
-            self.main_window.discard_unsaved()
+        """Lock now: keep what she was typing as drafts in the vault, close it, restart."""
+        from defender_desk.ui.kit.form import close_editors
+
+        self.save_drafts()
+        close_editors(self)
         self.clipboard.clear_if_ours()
         if self._desk is not None:
             self._desk.lock()
@@ -191,6 +264,7 @@ class Controller(QObject):
         self._restart()
 
     def quit(self) -> None:
+        self.save_drafts()
         self.clipboard.clear_if_ours()
         if self._desk is not None:
             self._desk.lock()
@@ -208,57 +282,45 @@ class Controller(QObject):
 
     # -- panic wipe -------------------------------------------------------------------------
     def _check_wipe_signal(self) -> None:
-        from defender_desk.wipe import wipe_requested
-
-        if wipe_requested(self.paths):
+        if self.core.wipe_requested(self.practice):
             self.wiped_elsewhere()
 
     def panic_wipe(self) -> None:
         """Erase the vault (key file first), say one neutral line, exit."""
         self.desk.wipe(clear_clipboard=self.app.clipboard().clear)
-        from defender_desk.ui import dialogs
+        from defender_desk.ui.kit import confirm
 
-        dialogs.info(None, _("Done."))
+        confirm.info(None, _("Done."))
         self.app.exit(0)
-
-    def open_practice(self) -> None:
-        """Restart into the practice vault (created and filled on first use)."""
-        from defender_desk.practice import ensure_practice_vault
-
-        ensure_practice_vault(practice_dir(self.vault_dir))
-        self.argv = [*self.argv, "--practice"]
-        self.restart_requested = True
-        self._restart()
 
     def wiped_elsewhere(self) -> None:
         """Another process wiped the vault: drop the keys at once, finish erasing what this
         process held open, and leave."""
-        from defender_desk.wipe import finish_pending_wipe
-
         self._wipe_timer.stop()
         if self._desk is not None:
             self._desk.forget()
-        finish_pending_wipe(self.paths)
+        self.core.finish_pending_wipe(self.practice)
         self.app.clipboard().clear()
         self.app.exit(0)
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, core: Any) -> int:
     os.environ.setdefault("QT_LOGGING_RULES", "*.debug=false;qt.*.info=false")
+    discreet = core.load_settings(bool(args.practice)).discreet
+    if discreet:
+        # The X11 window class and instance name come from these, read once when the first
+        # window is made: in discreet mode they must not name the app.
+        os.environ["RESOURCE_NAME"] = "notes"
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
-    app.setApplicationName("DefenderDesk")
+    app.setApplicationName("Notes" if discreet else "DefenderDesk")
     app.setQuitOnLastWindowClosed(False)
-    argv: list[str] = []
-    if args.vault_dir:
-        argv += ["--vault-dir", args.vault_dir]
+    argv: list[str] = ["--vault-dir", str(core.real_dir)]
     if args.lang:
         argv += ["--lang", args.lang]
     if args.practice:
         argv += ["--practice"]
-    controller = Controller(
-        app, resolve_vault_dir(args.vault_dir), lang=args.lang, practice=args.practice, argv=argv
-    )
+    controller = Controller(app, core, lang=args.lang, practice=args.practice, argv=argv)
     controller.start()
     if os.environ.get(SMOKE_ENV) == "1":
         # For the bundle smoke test and the start-up benchmark: report that the first window

@@ -23,8 +23,8 @@ from collections import deque
 from enum import Enum
 from pathlib import Path
 
-from PySide6.QtCore import QDir, QFileInfo, QModelIndex, Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QDir, QEvent, QFileInfo, QModelIndex, QObject, Qt
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -42,8 +42,8 @@ from PySide6.QtWidgets import (
 )
 
 from defender_desk.i18n import _
-from defender_desk.ui import dialogs
-from defender_desk.ui.base import PlainLabel
+from defender_desk.ui.kit import confirm as dialogs
+from defender_desk.ui.kit.screen import PlainLabel
 
 __all__ = [
     "FilePicker",
@@ -56,6 +56,9 @@ __all__ = [
 ]
 
 _next_results: deque[list[Path] | Path | None] = deque()
+#: The folder she last chose from, in this process only (never written anywhere; a lock
+#: restarts the process and forgets it).
+_last_folder: Path | None = None
 shown: list[tuple[str, str]] = []  # (kind, title) of every request — for tests
 
 
@@ -98,7 +101,9 @@ class FilePicker(QDialog):
 
         self.folder_label = QLabel(self)
         self.path_edit = QLineEdit(self)
-        self.path_edit.returnPressed.connect(self._path_entered)
+        # Enter in the path field goes to that path; it must not also press the dialog's
+        # default button (which complained that nothing was chosen).
+        self.path_edit.installEventFilter(self)
         self.folder_label.setBuddy(self.path_edit)
         self.up_button = QPushButton(self)
         self.up_button.clicked.connect(self.go_up)
@@ -123,6 +128,7 @@ class FilePicker(QDialog):
         for column in (1, 2, 3):
             self.view.header().setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.view.header().setStretchLastSection(False)
+        self.view.setColumnHidden(2, True)  # Qt's type names are English only (“PNG File”)
         self.view.activated.connect(self._activated)
 
         self.name_label = QLabel(self)
@@ -175,7 +181,7 @@ class FilePicker(QDialog):
 
         self._apply_filter()
         self.folder = Path.home()
-        self.set_folder(start if start is not None else Path.home())
+        self.set_folder(start if start is not None else (_last_folder or Path.home()))
         self.retranslate()
         (self.name_edit if mode is Mode.SAVE else self.view).setFocus()
 
@@ -241,7 +247,11 @@ class FilePicker(QDialog):
         if not target.is_absolute():
             target = self.folder / target
         info = QFileInfo(str(target))
-        if QDir(str(target)).exists():
+        if QDir(str(target)).exists() and self.mode is Mode.FOLDER and target != self.folder:
+            self.set_folder(target)  # a folder typed in full: shown; Enter again chooses it
+        elif QDir(str(target)).exists() and self.mode is Mode.FOLDER:
+            self._finish([target])
+        elif QDir(str(target)).exists():
             self.set_folder(target)
         elif self.mode is Mode.OPEN_FILES and info.isFile():
             self._finish([target])
@@ -294,8 +304,23 @@ class FilePicker(QDialog):
             self._finish([target])
 
     def _finish(self, paths: list[Path]) -> None:
+        global _last_folder
         self.chosen = paths if self.multiple else paths[:1]
+        if self.chosen:
+            first = self.chosen[0]
+            _last_folder = first if self.mode is Mode.FOLDER else first.parent
         super().accept()
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if (
+            obj is self.path_edit
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        ):
+            self._path_entered()
+            return True
+        return super().eventFilter(obj, event)
 
 
 def _hooked(kind: str, title: str) -> tuple[bool, list[Path] | Path | None]:

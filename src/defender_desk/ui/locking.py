@@ -29,7 +29,7 @@ from PySide6.QtCore import (
 )
 
 if TYPE_CHECKING:
-    from defender_desk.ui.app import Controller
+    from defender_desk.ui.kit.host import Host
 
 _ACTIVITY = {
     QEvent.Type.KeyPress,
@@ -41,7 +41,7 @@ _ACTIVITY = {
 
 
 class LockWatch(QObject):
-    def __init__(self, controller: Controller) -> None:
+    def __init__(self, controller: Host) -> None:
         super().__init__(controller)
         self.controller = controller
         self.idle = QTimer(self)

@@ -6,7 +6,7 @@ import importlib
 import sys
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -21,10 +21,10 @@ from PySide6.QtWidgets import (
 )
 
 from defender_desk.i18n import _
-from defender_desk.ui.base import Screen, retranslate_tree
+from defender_desk.ui.kit.screen import Screen, fit_to_screen, retranslate_tree
 
 if TYPE_CHECKING:
-    from defender_desk.ui.app import Controller
+    from defender_desk.ui.kit.host import Host
 
 #: (module, class) of every screen, in navigation order. Screens whose module is missing are
 #: skipped, so the window works while screens are being added.
@@ -56,10 +56,13 @@ def available_screens() -> list[type[Screen]]:
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, controller: Controller) -> None:
+    def __init__(self, controller: Host) -> None:
         super().__init__()
         self.controller = controller
-        self.resize(1180, 760)
+        self.drafts_dialog: Any = None
+        from defender_desk.ui.kit import format as fmt
+
+        fmt.use_zone(controller.desk.user_zone())  # one zone, hers, for every time shown
         self.nav = QListWidget(self)
         self.nav.setFixedWidth(230)
         self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -74,10 +77,30 @@ class MainWindow(QMainWindow):
             self.nav.addItem(item)
         self.nav.currentRowChanged.connect(self._on_nav)
         self.practice_banner = QLabel(self)
-        self.practice_banner.setVisible(controller.practice)
+        self.practice_banner.setWordWrap(True)
         self.practice_banner.setStyleSheet(
             "background: #fef3c7; color: #78350f; padding: 6px; font-weight: bold;"
         )
+        self.leave_practice = QPushButton(self)
+        self.leave_practice.clicked.connect(lambda: controller.open_practice(False))
+        practice_row = QHBoxLayout()
+        practice_row.addWidget(self.practice_banner, 1)
+        practice_row.addWidget(self.leave_practice)
+        self.practice_box = QWidget(self)
+        self.practice_box.setLayout(practice_row)
+        self.practice_box.setVisible(controller.practice)
+        # A vault whose key derivation is below the floor says so at every unlock.
+        self.kdf_banner = QLabel(self)
+        self.kdf_banner.setWordWrap(True)
+        self.kdf_banner.setStyleSheet("background: #fee2e2; color: #7f1d1d; padding: 6px;")
+        self.kdf_button = QPushButton(self)
+        self.kdf_button.clicked.connect(lambda: self.show_screen("settings"))
+        kdf_row = QHBoxLayout()
+        kdf_row.addWidget(self.kdf_banner, 1)
+        kdf_row.addWidget(self.kdf_button)
+        self.kdf_box = QWidget(self)
+        self.kdf_box.setLayout(kdf_row)
+        self.kdf_box.setVisible("kdf_below_floor" in controller.desk.warnings)
         self.lock_button = QPushButton(self)
         self.lock_button.clicked.connect(controller.lock)
         self.emergency_button = QPushButton(self)
@@ -92,7 +115,8 @@ class MainWindow(QMainWindow):
         body.addLayout(side)
         body.addWidget(self.stack, 1)
         outer = QVBoxLayout()
-        outer.addWidget(self.practice_banner)
+        outer.addWidget(self.practice_box)
+        outer.addWidget(self.kdf_box)
         outer.addLayout(body, 1)
         central = QWidget(self)
         central.setLayout(outer)
@@ -104,6 +128,7 @@ class MainWindow(QMainWindow):
         self.retranslate()
         if self.nav.count():
             self.nav.setCurrentRow(0)
+        fit_to_screen(self, QSize(1180, 760))
         self._protect_window()
 
     def retranslate(self) -> None:
@@ -123,6 +148,17 @@ class MainWindow(QMainWindow):
         self.practice_banner.setText(
             _("PRACTICE VAULT — invented records. Nothing here is real or leaves this vault.")
         )
+        self.leave_practice.setText(_("Back to my vault"))
+        self.leave_practice.setAccessibleName(_("Leave the practice vault: back to my vault"))
+        self.kdf_banner.setText(
+            _(
+                "This vault's key derivation is weaker than the minimum this app sets: a seized"
+                " laptop could be tried with more guesses per second. Strengthen it in the"
+                " settings (you need your passphrase and the recovery code)."
+            )
+        )
+        self.kdf_button.setText(_("Open the settings"))
+        self.kdf_button.setAccessibleName(_("Open the settings to strengthen the key derivation"))
         for screen in self.screens.values():
             retranslate_tree(screen)
 
@@ -156,10 +192,6 @@ class MainWindow(QMainWindow):
         assert isinstance(w, Screen)
         return w
 
-    def discard_unsaved(self) -> None:
-        """Locking restarts the process: an edit in progress is lost (by design — it must not
-        survive in memory). Screens may use this to drop drafts."""
-
     def _protect_window(self) -> None:
         if sys.platform == "win32":  # pragma: no cover - Windows only
             from defender_desk.ui.platform_win import exclude_from_capture
@@ -167,7 +199,14 @@ class MainWindow(QMainWindow):
             exclude_from_capture(int(self.winId()))
 
     def closeEvent(self, event: Any) -> None:
-        # Closing the window keeps the app in the tray (locked state stays as it is); the tray's
-        # Quit ends the app.
+        # Closing the window keeps the app in the tray where there is one (the tray's Quit ends
+        # it); where no tray exists the window would vanish with no way back: quit instead
+        # (open editors are kept as drafts first).
+        if not event.spontaneous():  # closed by the app itself (a window replaced): just close
+            event.accept()
+            return
         event.ignore()
-        self.hide()
+        if self.controller.can_hide_to_tray():
+            self.hide()
+        else:
+            self.controller.quit()

@@ -6,14 +6,17 @@ from __future__ import annotations
 import secrets
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -22,13 +25,15 @@ from PySide6.QtWidgets import (
 from defender_desk.errors import DefenderDeskError
 from defender_desk.i18n import _
 from defender_desk.secret import Secret
-from defender_desk.ui.base import PlainLabel
-from defender_desk.ui.jobs import Job, error_text
+from defender_desk.ui.kit.confirm import neutral
+from defender_desk.ui.kit.format import ZONE_CITIES, zone_label
+from defender_desk.ui.kit.jobs import Job, error_text
+from defender_desk.ui.kit.screen import PlainLabel, fit_to_screen
+from defender_desk.ui.kit.widgets import SecretField
 from defender_desk.ui.unlock import language_box
-from defender_desk.ui.widgets import SecretField
 
 if TYPE_CHECKING:
-    from defender_desk.ui.app import Controller
+    from defender_desk.ui.kit.host import Host
 
 
 def strength(text: str) -> tuple[int, str]:
@@ -55,7 +60,7 @@ def strength(text: str) -> tuple[int, str]:
 
 
 class CreateWizard(QWidget):
-    def __init__(self, controller: Controller) -> None:
+    def __init__(self, controller: Host) -> None:
         super().__init__()
         self.controller = controller
         self.setMinimumWidth(560)
@@ -74,6 +79,13 @@ class CreateWizard(QWidget):
         self.discreet_text = QLabel(w)
         self.discreet_text.setWordWrap(True)
         self.language = language_box(controller, w)
+        self.zone_label = QLabel(w)
+        self.zone = QComboBox(w)
+        for name in ZONE_CITIES:
+            self.zone.addItem(name, name)
+        current = controller.settings.zone or "Asia/Almaty"
+        self.zone.setCurrentIndex(max(0, self.zone.findData(current)))
+        self.zone_label.setBuddy(self.zone)
         self.start_button = QPushButton(w)
         self.start_button.setDefault(True)
         self.start_button.clicked.connect(lambda: self.go(1))
@@ -87,6 +99,10 @@ class CreateWizard(QWidget):
         lay.addWidget(self.welcome_text)
         lay.addWidget(self.discreet)
         lay.addWidget(self.discreet_text)
+        zone_row = QHBoxLayout()
+        zone_row.addWidget(self.zone_label)
+        zone_row.addWidget(self.zone, 1)
+        lay.addLayout(zone_row)
         lay.addStretch(1)
         lay.addWidget(self.start_button)
         lay.addWidget(self.practice_button)
@@ -111,6 +127,8 @@ class CreateWizard(QWidget):
         self.pass_error = PlainLabel("", w)
         self.pass_error.setStyleSheet("color: #b91c1c;")
         self.pass_error.setWordWrap(True)
+        self.creating = PlainLabel("", w)
+        self.creating.setWordWrap(True)
         lay = QVBoxLayout(w)
         for x in (
             self.pass_title,
@@ -121,6 +139,7 @@ class CreateWizard(QWidget):
             self.pass2_label,
             self.pass2,
             self.pass_error,
+            self.creating,
         ):
             lay.addWidget(x)
         lay.addStretch(1)
@@ -173,8 +192,14 @@ class CreateWizard(QWidget):
         lay.addWidget(self.show_again, 0, Qt.AlignmentFlag.AlignLeft)
         self.pages.addWidget(w)
 
+        # The pages scroll when the window is small: a long explanation is never squashed.
+        self.scroll = QScrollArea(self)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.scroll.setWidget(self.pages)
         outer = QVBoxLayout(self)
-        outer.addWidget(self.pages)
+        outer.addWidget(self.scroll)
         for title in (self.welcome_title, self.pass_title, self.code_title, self.confirm_title):
             f = title.font()
             f.setPointSize(f.pointSize() + 5)
@@ -182,15 +207,18 @@ class CreateWizard(QWidget):
             title.setFont(f)
         controller.language_changed.connect(self.retranslate)
         self.retranslate()
+        fit_to_screen(self, QSize(640, 600))
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.controller.display_name())
         self.welcome_title.setText(_("Welcome"))
         self.welcome_text.setText(
-            _(
-                "Defender Desk keeps your records of incidents, your probation and court dates, "
-                "and your evidence files in one encrypted vault on this computer. It never uses "
-                "the internet. Only you can open it, with your passphrase."
+            neutral(
+                _(
+                    "Defender Desk keeps your records of incidents, your probation and court"
+                    " dates, and your evidence files in one encrypted vault on this computer. It"
+                    " never uses the internet. Only you can open it, with your passphrase."
+                )
             )
         )
         self.discreet.setText(_("Discreet mode"))
@@ -202,6 +230,10 @@ class CreateWizard(QWidget):
             )
         )
         self.language.setAccessibleName(_("Language"))
+        self.zone_label.setText(_("&Your time zone:"))
+        self.zone.setAccessibleName(_("Your time zone"))
+        for i in range(self.zone.count()):
+            self.zone.setItemText(i, zone_label(str(self.zone.itemData(i))))
         self.start_button.setText(_("Create my vault"))
         self.practice_button.setText(_("First try the practice vault (invented records)"))
         self.pass_title.setText(_("Choose a passphrase"))
@@ -229,16 +261,19 @@ class CreateWizard(QWidget):
         self.code_view.setAccessibleName(_("Recovery code"))
         self.code_advice.setText(
             _(
-                "Keep it outside your home — for example with your lawyer — not in your phone, "
-                "not in a photo, not in a cloud."
+                "Keep it outside your home, and never with the person who keeps your backup:"
+                " whoever holds both can open everything. For example, the code in a sealed"
+                " envelope with a trusted relative who lives elsewhere, and the backup with your"
+                " lawyer. Not in your phone, not in a photo, not in a cloud."
             )
         )
         self.written_button.setText(_("I have written it down"))
         self.confirm_title.setText(_("Check what you wrote"))
         self.confirm_text.setText(
-            _("Type group {n} of your recovery code (four digits) from your paper.").format(
-                n=self.confirm_group + 1
-            )
+            _(
+                "Type group {n} of your recovery code (four digits) from your paper. Count the"
+                " groups from the left: the first row holds groups 1 to 4, the second row 5 to 8."
+            ).format(n=self.confirm_group + 1)
         )
         self.confirm_edit.setAccessibleName(_("Group of the recovery code"))
         self.finish_button.setText(_("Check and open my vault"))
@@ -269,8 +304,11 @@ class CreateWizard(QWidget):
         self.pass1.clear()
         self.pass2.clear()
         self.pass_error.setText("")
+        # Said at once: the key derivation takes a few seconds.
+        self.creating.setText(_("Creating your vault… This takes a few seconds."))
+        self.create_button.setEnabled(False)
         settings = self.controller.settings.model_copy(
-            update={"discreet": self.discreet.isChecked()}
+            update={"discreet": self.discreet.isChecked(), "zone": self.zone.currentData()}
         )
         secret = Secret.from_text(first)
         desk = self.controller.desk  # taken here, on the GUI thread
@@ -282,10 +320,16 @@ class CreateWizard(QWidget):
                 secret.wipe()
 
         def done(result: Any) -> None:
+            self.creating.setText("")
             self.controller.save_settings(settings)
             self.show_code(result.recovery_code)
 
-        self.job = Job(self, _("Creating your vault…"), work, done)
+        def failed(exc: BaseException) -> None:
+            self.creating.setText("")
+            self.create_button.setEnabled(True)
+            self.pass_error.setText(error_text(exc))
+
+        self.job = Job(self, _("Creating your vault…"), work, done, on_error=failed)
         self.job.start()
 
     def show_code(self, code: str) -> None:
@@ -308,7 +352,8 @@ class CreateWizard(QWidget):
         self.controller.unlocked()
 
     def open_practice(self) -> None:
+        """One click into the practice vault (made on first use); her own vault is untouched."""
         try:
-            self.controller.open_practice()
+            self.controller.open_practice(True)
         except DefenderDeskError as exc:
             self.pass_error.setText(error_text(exc))

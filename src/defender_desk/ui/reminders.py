@@ -29,16 +29,16 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from defender_desk.app import CheckIn, Hearing, Reminder, obligation_render
 from defender_desk.errors import DefenderDeskError
 from defender_desk.i18n import get_language
-from defender_desk.obligations.models import CheckIn, Hearing
-from defender_desk.obligations.render import notification_text
-from defender_desk.obligations.schedule import Reminder
 from defender_desk.ui import icons
-from defender_desk.ui.jobs import Job
+from defender_desk.ui.kit.jobs import Job
 
 if TYPE_CHECKING:
-    from defender_desk.ui.app import Controller
+    from defender_desk.ui.kit.host import Host
+
+notification_text = obligation_render.notification_text
 
 __all__ = ["INTERVAL_MS", "ReminderService"]
 
@@ -61,7 +61,7 @@ class ReminderService(QObject):
 
     changed = Signal()
 
-    def __init__(self, controller: Controller, *, interval_ms: int = INTERVAL_MS) -> None:
+    def __init__(self, controller: Host, *, interval_ms: int = INTERVAL_MS) -> None:
         super().__init__(controller)
         self.controller = controller
         self.timer = QTimer(self)

@@ -6,28 +6,18 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import (
-    QDialog,
-    QLabel,
-    QMenu,
-    QProgressBar,
-    QPushButton,
-    QSystemTrayIcon,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QMenu, QSystemTrayIcon, QWidget
 
 from defender_desk.i18n import _
 from defender_desk.ui import icons
-from defender_desk.ui.base import PlainLabel
-from defender_desk.ui.widgets import HoldButton
+from defender_desk.ui.kit.confirm import HoldDialog
 
 if TYPE_CHECKING:
-    from defender_desk.ui.app import Controller
+    from defender_desk.ui.kit.host import Host
 
 
 class Tray(QSystemTrayIcon):
-    def __init__(self, controller: Controller) -> None:
+    def __init__(self, controller: Host) -> None:
         super().__init__(icons.app_icon(controller.settings.discreet))
         self.controller = controller
         self.menu = QMenu()
@@ -91,52 +81,28 @@ class Tray(QSystemTrayIcon):
         self.wipe_dialog.raise_()
 
 
-class PanicWipeDialog(QDialog):
+class PanicWipeDialog(HoldDialog):
     """Lists what will be erased; the button must be held for two seconds."""
 
-    def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+    def __init__(self, controller: Host, parent: QWidget | None = None) -> None:
         self.controller = controller
-        self.title = QLabel(self)
-        self.what = PlainLabel("", self)
-        self.what.setWordWrap(True)
-        self.limits = PlainLabel("", self)
-        self.limits.setWordWrap(True)
-        self.hold = HoldButton(2000, self)
-        self.bar = QProgressBar(self)
-        self.bar.setRange(0, 100)
-        self.bar.setTextVisible(False)
-        self.hold.progressed.connect(self.bar.setValue)
-        self.hold.confirmed.connect(self.do_wipe)
-        self.cancel = QPushButton(self)
-        self.cancel.clicked.connect(self.reject)
-        self.cancel.setDefault(True)
-        self.cancel.setFocus()  # Enter or a stray key never erases: only holding does
-        lay = QVBoxLayout(self)
-        for w in (self.title, self.what, self.limits, self.bar, self.hold, self.cancel):
-            lay.addWidget(w)
-        self.retranslate()
-
-    def retranslate(self) -> None:
-        self.setWindowTitle(_("Panic wipe"))
-        self.title.setText(_("Erase this vault now?"))
-        self.what.setText(
-            _(
+        super().__init__(
+            parent,
+            title=_("Panic wipe"),
+            question=_("Erase this vault now?"),
+            what=_(
                 "This erases, on this computer: the vault's key file first (after that nothing in "
                 "the vault can be decrypted, even with the passphrase), then every record, "
                 "evidence file, contact and setting in {path}. It cannot be undone. Your backup "
                 "with your lawyer is not touched."
-            ).format(path=self.controller.paths.root)
-        )
-        self.limits.setText(
-            _(
+            ).format(path=controller.vault_dir),
+            limits=_(
                 "It cannot erase: copies in file-system snapshots or backups of this computer, "
                 "files you saved for court or copied elsewhere, and what you sent to others."
-            )
+            ),
+            hold_text=_("Hold for two seconds to erase"),
         )
-        self.hold.setText(_("Hold for two seconds to erase"))
-        self.hold.setAccessibleName(_("Hold for two seconds to erase"))
-        self.cancel.setText(_("Cancel"))
+        self.confirmed.connect(self.do_wipe)
 
     def do_wipe(self) -> None:
         self.controller.panic_wipe()

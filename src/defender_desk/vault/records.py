@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import secrets
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -20,6 +19,8 @@ from pydantic import BaseModel, ValidationError
 
 from defender_desk.domain import overview, search, taxonomy
 from defender_desk.domain.dates import FuzzyDate, Precision
+from defender_desk.domain.filters import IncidentFilter as IncidentFilter  # re-exported
+from defender_desk.domain.filters import IncidentPage as IncidentPage  # re-exported
 from defender_desk.domain.models import Incident, Person, canonical_json, validation_to_error
 from defender_desk.errors import N_, DefenderDeskError, InvalidInput, NotFound
 from defender_desk.vault import db, history, search_index
@@ -42,36 +43,6 @@ def new_id(prefix: str) -> str:
 
 def _iso(moment: datetime) -> str:
     return moment.isoformat(timespec="microseconds")
-
-
-@dataclass
-class IncidentFilter:
-    """What a list shows. Dates are inclusive; an uncertain incident is shown if it *may* fall
-    inside the range. ``category`` includes its descendants. ``target`` is a person id or
-    ``"self"``."""
-
-    query: str | None = None
-    date_from: FuzzyDate | None = None
-    date_until: FuzzyDate | None = None
-    categories: list[str] = field(default_factory=list)
-    target: str | None = None
-    actor: str | None = None
-    actor_kind: str | None = None
-    channel: str | None = None
-    severity_min: int | None = None
-    has_evidence: bool | None = None
-    ids: list[str] | None = None
-
-
-@dataclass(frozen=True)
-class IncidentPage:
-    """A page of a list or search, with a count that stops at a cap: ``exact`` False means
-    "``count`` or more" (show "1,000+"); ask :meth:`RecordStore.count_incidents` without a cap,
-    off the GUI thread, for the full number."""
-
-    incidents: list[Incident]
-    count: int
-    exact: bool
 
 
 #: ``incidents.actor_kind`` computed in SQL (as migration 0008 does; domain/overview.py).

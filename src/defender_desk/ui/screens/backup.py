@@ -30,22 +30,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from defender_desk.app import default_file_name, obligation_render
 from defender_desk.errors import Cancelled, DefenderDeskError, EmptyPassphrase, PassphraseMismatch
 from defender_desk.i18n import N_, _, get_language, ngettext
-from defender_desk.obligations.render import format_day
 from defender_desk.secret import Secret
-from defender_desk.sharing.export import default_file_name
 from defender_desk.ui import filepicker
-from defender_desk.ui.base import Screen
-from defender_desk.ui.jobs import Job, error_text
+from defender_desk.ui.kit.jobs import Job, error_text
+from defender_desk.ui.kit.screen import Screen
+from defender_desk.ui.kit.widgets import SecretField, name_widget
 from defender_desk.ui.screens.export import bounded, human_size, wrapped
-from defender_desk.ui.screens.people import name_widget
-from defender_desk.ui.widgets import SecretField
 
 if TYPE_CHECKING:
-    from defender_desk.sharing.backup import BackupResult, RestoreResult
-    from defender_desk.ui.app import Controller
+    from defender_desk.app import BackupResult, RestoreResult
+    from defender_desk.ui.kit.host import Host
 
+format_day = obligation_render.format_day
 _OK_STYLE = "color: #166534;"
 _BAD_STYLE = "color: #b91c1c;"
 
@@ -61,7 +60,7 @@ class BackupScreen(Screen):
     title = N_("Backup & restore")
     key = "backup"
 
-    def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
+    def __init__(self, controller: Host, parent: QWidget | None = None) -> None:
         super().__init__(controller, parent)
         self.job: Job | None = None
         self.last: datetime | None = None
@@ -175,6 +174,12 @@ class BackupScreen(Screen):
                 "It is encrypted only to your recovery code. Give it to your lawyer to keep"
                 " safe, away from home: they can keep it, but cannot read it. Only your"
                 " recovery code opens it."
+            )
+            + "\n"
+            + _(
+                "Never let the same person hold the backup and the recovery code: whoever has"
+                " both can open everything. For example, the backup with your lawyer, and the"
+                " code in a sealed envelope with a trusted relative who lives elsewhere."
             )
         )
         self.last_label.setAccessibleName(_("Last backup"))

@@ -32,18 +32,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from defender_desk.app import CARD_TAG, Contact, ContactRole, obligation_render, parse_card
+from defender_desk.app import CONTACT_ROLE_LABELS as ROLE_LABELS
 from defender_desk.errors import DefenderDeskError, InvalidInput
 from defender_desk.i18n import N_, _, get_language
-from defender_desk.obligations.render import format_day
-from defender_desk.sharing.contacts import ROLE_LABELS, Contact, ContactRole
-from defender_desk.sharing.keys import CARD_TAG, parse_card
-from defender_desk.ui import dialogs
-from defender_desk.ui.base import PlainLabel, Screen
-from defender_desk.ui.jobs import error_text
-from defender_desk.ui.screens.people import error_label, field_error_text, fill_combo, name_widget
+from defender_desk.ui.kit import confirm as dialogs
+from defender_desk.ui.kit.confirm import neutral
+from defender_desk.ui.kit.form import FieldsDraft, register_opener
+from defender_desk.ui.kit.jobs import error_text
+from defender_desk.ui.kit.screen import PlainLabel, Screen
+from defender_desk.ui.kit.widgets import error_label, field_error_text, fill_combo, name_widget
 
 if TYPE_CHECKING:
-    from defender_desk.ui.app import Controller
+    from defender_desk.ui.kit.host import Host
+
+format_day = obligation_render.format_day
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 _OK_STYLE = "color: #166534;"
@@ -91,7 +94,7 @@ class ContactsScreen(Screen):
     title = N_("Contacts & my card")
     key = "contacts"
 
-    def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
+    def __init__(self, controller: Host, parent: QWidget | None = None) -> None:
         super().__init__(controller, parent)
         self._contacts: dict[str, Contact] = {}
         self._card_text = ""
@@ -276,6 +279,13 @@ class ContactsScreen(Screen):
         self.add_error = error_label(box)
         self.add_status = wrapped(box)
         self.add_status.setStyleSheet(_OK_STYLE)
+        # What she is typing for a new contact is kept at a lock, like any editor's text.
+        self.add_draft = FieldsDraft(
+            self.controller,
+            "contact",
+            [self.name, self.pasted, self.signing, self.notes],
+            lambda: None,
+        )
         form = QFormLayout()
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         form.addRow(self.name_label, self.name)
@@ -328,7 +338,9 @@ class ContactsScreen(Screen):
         self.tree.setHeaderLabels([_("Name"), _("Role"), _("Verified in person")])
         name_widget(self.tree, _("Trusted contacts"))
         self.empty.setText(
-            _("No contacts yet. Ask your lawyer for their Defender Desk card and add it below.")
+            neutral(
+                _("No contacts yet. Ask your lawyer for their Defender Desk card and add it below.")
+            )
         )
         self.empty.setAccessibleName(_("Trusted contacts"))
         self.verify_button.setAccessibleName(_("Compare the verification code in person"))
@@ -352,10 +364,12 @@ class ContactsScreen(Screen):
 
         self.add_box.setTitle(_("Add a contact"))
         self.add_intro.setText(
-            _(
-                "Paste the card their Defender Desk shows (it starts with"
-                " defender-desk-card-1). Someone without Defender Desk can give you only an"
-                " age key (age1…), for example the public key printed by age-keygen."
+            neutral(
+                _(
+                    "Paste the card their Defender Desk shows (it starts with"
+                    " defender-desk-card-1). Someone without Defender Desk can give you only an"
+                    " age key (age1…), for example the public key printed by age-keygen."
+                )
             )
         )
         self.name_label.setText(_("&Name:"))
@@ -365,10 +379,12 @@ class ContactsScreen(Screen):
         fill_combo(self.role, [(role_text(r), r.value) for r in ContactRole])
         self.pasted_label.setText(_("Card or a&ge key:"))
         name_widget(self.pasted, _("Their card or age key"))
-        self.pasted.setPlaceholderText("defender-desk-card-1 age1… ssh-ed25519 AAAA…")
+        self.pasted.setPlaceholderText(
+            "defender-desk-card-1 age1… ssh-ed25519 AAAA…"  # same in every language
+        )
         self.signing_label.setText(_("&Signing key (optional):"))
         name_widget(self.signing, _("Their signing key (optional)"))
-        self.signing.setPlaceholderText("ssh-ed25519 AAAA…")
+        self.signing.setPlaceholderText("ssh-ed25519 AAAA…")  # same in every language
         self.notes_label.setText(_("No&tes:"))
         name_widget(self.notes, _("Notes about the contact"))
         self.add_button.setText(_("&Add the contact"))
@@ -543,12 +559,17 @@ class ContactsScreen(Screen):
             return
         except DefenderDeskError as exc:
             self.add_error.setText(error_text(exc))
+            if type(exc).__name__ == "SecretKeyPasted":
+                # A secret key must not stay on screen (or in the field's memory) a moment longer.
+                self.pasted.clear()
             self.pasted.setFocus()
             return
         self.name.clear()
         self.pasted.clear()
         self.signing.clear()
         self.notes.clear()
+        self.add_draft.forget_draft()
+        self.add_draft.mark_clean()
         self.reload(select=contact.id)
         self.add_status.setText(
             _(
@@ -591,10 +612,12 @@ class ContactsScreen(Screen):
             self.compare_code.setText(grouped(contact.age_recipient))
         else:
             self.compare_text.setText(
-                _(
-                    "Meet {name} in person. Ask them to open Contacts & my card in their"
-                    " Defender Desk and read their verification code aloud, group by group."
-                    " Mark it as verified only if all 20 digits match this code:"
+                neutral(
+                    _(
+                        "Meet {name} in person. Ask them to open Contacts & my card in their"
+                        " Defender Desk and read their verification code aloud, group by group."
+                        " Mark it as verified only if all 20 digits match this code:"
+                    )
                 ).format(name=contact.name)
             )
             self.compare_code.setFont(mono_font(18, bold=True))
@@ -656,3 +679,16 @@ class ContactsScreen(Screen):
         self.refresh()
         if kwargs.get("add"):
             self.name.setFocus()
+
+
+def _open_contact_draft(host: Host, draft: Any) -> Any:
+    mw = host.main_window
+    if mw is None or "contacts" not in mw.screens:
+        return None
+    screen = mw.show_screen("contacts")
+    screen.add_draft.open_draft(draft)
+    screen.name.setFocus()
+    return screen
+
+
+register_opener("contact", _open_contact_draft)

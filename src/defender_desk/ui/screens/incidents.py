@@ -8,11 +8,10 @@ deletes after a confirmation.
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from dataclasses import dataclass, fields, replace
+from dataclasses import fields, replace
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -29,188 +28,50 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from defender_desk.app import IncidentFilter
 from defender_desk.domain import taxonomy
 from defender_desk.domain.dates import FuzzyDate, InvalidDate, parse_when
 from defender_desk.domain.models import (
     CHANNEL_LABELS,
     INSTITUTION_LABELS,
     Channel,
-    Incident,
     InstitutionKind,
     PersonRole,
 )
 from defender_desk.errors import DefenderDeskError
 from defender_desk.i18n import N_, _, describe_error, get_language, ngettext
-from defender_desk.ui import dialogs
-from defender_desk.ui.base import PlainLabel, Screen
-from defender_desk.ui.jobs import error_text
+from defender_desk.ui.kit import confirm as dialogs
+from defender_desk.ui.kit.jobs import error_text
+from defender_desk.ui.kit.listing import EmptyState
+from defender_desk.ui.kit.screen import PlainLabel, Screen
+from defender_desk.ui.kit.widgets import fill_combo, name_widget, select_data
 from defender_desk.ui.screens.incident_editor import (
     SEVERITY_LABELS,
     HistoryDialog,
     IncidentEditor,
 )
-from defender_desk.ui.screens.people import fill_combo, name_widget, select_data
-from defender_desk.vault.records import IncidentFilter
+from defender_desk.ui.screens.incident_list import (  # noqa: F401 - re-exported
+    COL_ACTORS,
+    COL_CATEGORY,
+    COL_DATE,
+    COL_EVIDENCE,
+    COL_TARGETS,
+    COL_TITLE,
+    COLUMNS,
+    PAGE_SIZE,
+    IncidentTableModel,
+)
 
 if TYPE_CHECKING:
-    from defender_desk.app import Desk
-    from defender_desk.ui.app import Controller
-
-PAGE_SIZE = 200
-MAX_PAGES_KEPT = 20  # at most 4,000 rows of record text held by the list at once
-
-COLUMNS: tuple[str, ...] = (
-    N_("When"),
-    N_("Category"),
-    N_("Title"),
-    N_("Aimed at"),
-    N_("Who acted"),
-    N_("Evidence"),
-)
-COL_DATE, COL_CATEGORY, COL_TITLE, COL_TARGETS, COL_ACTORS, COL_EVIDENCE = range(6)
-ID_ROLE = Qt.ItemDataRole.UserRole
-
-
-@dataclass(frozen=True)
-class _Row:
-    incident: Incident
-    evidence: int
-
-
-class IncidentTableModel(QAbstractTableModel):
-    """Rows of the current filter, newest first. Only the row count is asked for up front;
-    rows come in pages of :data:`PAGE_SIZE` when the view first shows one of them, and at most
-    :data:`MAX_PAGES_KEPT` pages stay in memory. ``fetched`` lists every page fetch (tests)."""
-
-    def __init__(self, desk: Desk, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.desk = desk
-        self.flt = IncidentFilter()
-        self._count = 0
-        self._pages: OrderedDict[int, list[_Row]] = OrderedDict()
-        self.fetched: list[int] = []
-        self.names: dict[str, str] = {}
-
-    # -- loading -------------------------------------------------------------------------------
-    def reload(self, flt: IncidentFilter | None = None) -> None:
-        self.beginResetModel()
-        if flt is not None:
-            self.flt = flt
-        self._pages.clear()
-        self.fetched = []
-        self.names = {p.id: p.name for p in self.desk.list_people()} if self.desk.unlocked else {}
-        self._count = self.desk.count_incidents(self.flt) if self.desk.unlocked else 0
-        self.endResetModel()
-
-    def clear(self) -> None:
-        self.beginResetModel()
-        self._pages.clear()
-        self._count = 0
-        self.names = {}
-        self.endResetModel()
-
-    def _page(self, number: int) -> list[_Row]:
-        rows = self._pages.get(number)
-        if rows is not None:
-            self._pages.move_to_end(number)
-            return rows
-        if not self.desk.unlocked:
-            return []
-        incidents = self.desk.list_incidents(
-            self.flt, limit=PAGE_SIZE, offset=number * PAGE_SIZE, newest_first=True
-        )
-        counts = self.desk.records.evidence_counts(i.id for i in incidents)
-        rows = [_Row(i, counts.get(i.id, 0)) for i in incidents]
-        self._pages[number] = rows
-        self.fetched.append(number)
-        while len(self._pages) > MAX_PAGES_KEPT:
-            self._pages.popitem(last=False)
-        return rows
-
-    def row_at(self, row: int) -> _Row | None:
-        if not 0 <= row < self._count:
-            return None
-        rows = self._page(row // PAGE_SIZE)
-        index = row % PAGE_SIZE
-        return rows[index] if index < len(rows) else None
-
-    def incident_id(self, row: int) -> str | None:
-        r = self.row_at(row)
-        return r.incident.id if r else None
-
-    def loaded_row_of(self, incident_id: str) -> int | None:
-        """The row of ``incident_id`` if it is on a page already fetched (no query)."""
-        for number, rows in self._pages.items():
-            for i, r in enumerate(rows):
-                if r.incident.id == incident_id:
-                    return number * PAGE_SIZE + i
-        return None
-
-    # -- Qt model ------------------------------------------------------------------------------
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else self._count
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return _(COLUMNS[section])
-        return None
-
-    def data(
-        self,
-        index: QModelIndex | QPersistentModelIndex,
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        if not index.isValid():
-            return None
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == COL_EVIDENCE:
-            return int(Qt.AlignmentFlag.AlignCenter)
-        if role not in (Qt.ItemDataRole.DisplayRole, ID_ROLE):
-            return None
-        r = self.row_at(index.row())
-        if r is None:
-            return None
-        inc = r.incident
-        if role == ID_ROLE:
-            return inc.id
-        col = index.column()
-        if col == COL_DATE:
-            text = inc.happened.render(get_language())
-            if inc.until is not None:
-                text += " – " + inc.until.render(get_language())
-            return text
-        if col == COL_CATEGORY:
-            try:
-                return taxonomy.label(inc.category, get_language())
-            except DefenderDeskError:
-                return inc.category
-        if col == COL_TITLE:
-            return inc.title
-        if col == COL_TARGETS:
-            names = [_("Myself")] if inc.targets_self else []
-            names += [self.names.get(pid, "?") for pid in inc.target_ids]
-            return ", ".join(names)
-        if col == COL_ACTORS:
-            return ", ".join(self.names.get(pid, "?") for pid in inc.actor_ids)
-        if col == COL_EVIDENCE:
-            return str(r.evidence) if r.evidence else ""
-        return None
-
-    def retranslated(self) -> None:
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
-        if self._count:
-            self.dataChanged.emit(self.index(0, 0), self.index(self._count - 1, len(COLUMNS) - 1))
+    from defender_desk.app import Draft
+    from defender_desk.ui.kit.host import Host
 
 
 class IncidentsScreen(Screen):
     title = N_("Incidents")
     key = "incidents"
 
-    def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
+    def __init__(self, controller: Host, parent: QWidget | None = None) -> None:
         super().__init__(controller, parent)
         self.editor: IncidentEditor | None = None
         self.history: HistoryDialog | None = None
@@ -255,7 +116,7 @@ class IncidentsScreen(Screen):
         self.clear_button.clicked.connect(self.clear_filters)
         for edit in (self.date_from, self.date_until):
             edit.editingFinished.connect(self.apply_filters)
-            edit.setMaximumWidth(160)
+            edit.setMinimumWidth(edit.fontMetrics().horizontalAdvance("2021-05-31") + 24)
         for combo in (
             self.category,
             self.target,
@@ -337,9 +198,7 @@ class IncidentsScreen(Screen):
         self.preview.setWordWrap(True)
         self.preview.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.preview.setMaximumHeight(self.fontMetrics().lineSpacing() * 4 + 8)
-        self.empty_label = PlainLabel("", self)
-        self.empty_label.setWordWrap(True)
-        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label = EmptyState(self)
 
         self.new_button = QPushButton(self)
         self.new_button.clicked.connect(self.new_incident)
@@ -509,9 +368,15 @@ class IncidentsScreen(Screen):
         people = self.desk.list_people()
         self._set_items(
             self.target,
+            # Whom it was aimed at: her and the people of her circle — never an institution
+            # (an actor with an institution kind is someone who acts, not someone aimed at).
             [(_("Anyone"), None), (_("Myself"), "self")]
             + [(p.name, p.id) for p in people if p.role is not PersonRole.ACTOR]
-            + [(p.name, p.id) for p in people if p.role is PersonRole.ACTOR],
+            + [
+                (p.name, p.id)
+                for p in people
+                if p.role is PersonRole.ACTOR and p.institution is None
+            ],
         )
         self._set_items(
             self.actor,
@@ -552,13 +417,12 @@ class IncidentsScreen(Screen):
         n = self.model.rowCount()
         self.count_label.setText(ngettext("{n} incident", "{n} incidents", n).format(n=n))
         filtered = self.current_filter(quiet=True) != IncidentFilter()
-        if n == 0:
-            self.empty_label.setText(
-                _("No incident matches. Clear the search or the filters to see all.")
-                if filtered
-                else _("No incidents yet. Press “New incident” (Ctrl+N) to record the first.")
-            )
-        self.empty_label.setVisible(n == 0 and self._loaded)
+        self.empty_label.show_for(
+            n if self._loaded else 1,
+            filtered=filtered,
+            nothing_matches=_("No incident matches. Clear the search or the filters to see all."),
+            empty=_("No incidents yet. Press “New incident” (Ctrl+N) to record the first."),
+        )
 
     def _update_buttons(self) -> None:
         has = self.selected_id() is not None
@@ -703,10 +567,16 @@ class IncidentsScreen(Screen):
 
     def navigate_with(self, **kwargs: Any) -> None:
         """``month=(year, month)``: incidents that may fall in that month (from the overview's
-        timeline); ``filter=IncidentFilter``: exactly that filter."""
+        timeline); ``filter=IncidentFilter``: exactly that filter; ``open_id``: open that
+        incident's editor over the list as it is (the list is not narrowed to it)."""
         if not self.desk.unlocked:
             return
         self._fill_people_combos()
+        if kwargs.get("open_id"):
+            if not self._loaded:
+                self.refresh()
+            self._open_editor(str(kwargs["open_id"]))
+            return
         if "filter" in kwargs and kwargs["filter"] is not None:
             self.set_filter(kwargs["filter"])
         elif "month" in kwargs:
@@ -733,6 +603,22 @@ class IncidentsScreen(Screen):
         if incident_id is None:
             return None
         return self._open_editor(incident_id)
+
+    def open_draft(self, draft: Draft) -> IncidentEditor:
+        """Continue an incident draft kept at the last lock."""
+        if not self._loaded:
+            self.refresh()
+        record = draft.record_id
+        editor = self._open_editor(record if record and self._exists(record) else None)
+        editor.open_draft(draft)
+        return editor
+
+    def _exists(self, incident_id: str) -> bool:
+        try:
+            self.desk.get_incident(incident_id)
+        except DefenderDeskError:
+            return False
+        return True
 
     def _open_editor(self, incident_id: str | None) -> IncidentEditor:
         self.editor = IncidentEditor(self.controller, incident_id, self)

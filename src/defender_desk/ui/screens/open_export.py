@@ -29,24 +29,25 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from defender_desk.app import REPORT
 from defender_desk.domain import taxonomy
 from defender_desk.domain.dates import InvalidDate, parse_when
 from defender_desk.domain.models import PersonRole
 from defender_desk.errors import DefenderDeskError
 from defender_desk.i18n import N_, _, get_language, ngettext
 from defender_desk.secret import Secret
-from defender_desk.sharing.export import REPORT
-from defender_desk.ui import dialogs, filepicker
-from defender_desk.ui.base import Screen
-from defender_desk.ui.jobs import Job, error_text
+from defender_desk.ui import filepicker
+from defender_desk.ui.kit import confirm as dialogs
+from defender_desk.ui.kit.jobs import Job, error_text
+from defender_desk.ui.kit.screen import Screen
+from defender_desk.ui.kit.widgets import SecretField, name_widget
 from defender_desk.ui.screens.contacts import role_text, verified_text
 from defender_desk.ui.screens.export import human_size, wrapped
-from defender_desk.ui.screens.people import ROLE_NAMES, name_widget
-from defender_desk.ui.widgets import SecretField
+from defender_desk.ui.screens.person_form import ROLE_NAMES
 
 if TYPE_CHECKING:
-    from defender_desk.sharing.open_export import ChainVerdict, FileVerdict, OpenedExport
-    from defender_desk.ui.app import Controller
+    from defender_desk.app import ChainVerdict, FileVerdict, OpenedExport
+    from defender_desk.ui.kit.host import Host
 
 _OK = "#166534"
 _WARN = "#92400e"
@@ -156,7 +157,7 @@ class OpenExportScreen(Screen):
     title = N_("Open received export")
     key = "open_export"
 
-    def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
+    def __init__(self, controller: Host, parent: QWidget | None = None) -> None:
         super().__init__(controller, parent)
         self.export_file: Path | None = None
         self.identity_file: Path | None = None

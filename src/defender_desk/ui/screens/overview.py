@@ -5,14 +5,14 @@ probation and each restriction still run (worded as when they end — facts, nev
 and hearings due today and in the next 14 days with earlier ones that have nothing logged, the
 timeline of incidents per month, the most recent incidents, and when the last backup was made.
 
-Everything is read from the facade in :meth:`OverviewScreen.refresh` (when the screen is shown)
-and rendered from that copy, so a change of language re-renders without asking again.
+Everything is read from the facade in :meth:`OverviewScreen.refresh` in a worker thread (the
+GUI thread never counts 100,000 incidents nor expands a schedule) and rendered from that copy,
+so a change of language re-renders without asking again.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -37,88 +37,53 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from defender_desk.app import (
+    CheckIn,
+    Due,
+    Hearing,
+    IncidentFilter,
+    Reminder,
+    obligation_render,
+)
 from defender_desk.domain.dates import FuzzyDate
-from defender_desk.domain.models import Incident, Person
-from defender_desk.emergency.store import Emergency
 from defender_desk.errors import DefenderDeskError
 from defender_desk.i18n import N_, _, get_language, ngettext
-from defender_desk.obligations.models import CheckIn, Hearing
-from defender_desk.obligations.render import (
-    format_day,
-    format_when,
-    render_countdown,
-    render_duration,
+from defender_desk.ui.kit.jobs import call_off_gui
+from defender_desk.ui.kit.screen import PlainLabel, Screen
+from defender_desk.ui.kit.widgets import name_widget
+from defender_desk.ui.screens.overview_parts import (
+    BACKUP_OLD_DAYS,
+    CALM_AMBER,
+    DUE_DAYS,
+    EMERGENCY,
+    ID_ROLE,
+    OVERDUE_SHOWN,
+    RECENT,
+    REMINDER,
+    _Data,
+    days_ago,
+    first_upper,
+    load_timeline,
+    relative_day,
+    where,
 )
-from defender_desk.obligations.schedule import Countdown, Due, Reminder
-from defender_desk.ui.base import PlainLabel, Screen
-from defender_desk.ui.screens.people import name_widget
-from defender_desk.ui.timeline import Timeline, TimelineChart, month_buckets
-from defender_desk.vault.records import IncidentFilter
+from defender_desk.ui.timeline import TimelineChart
 
 if TYPE_CHECKING:
-    from defender_desk.obligations.store import AnyObligation
-    from defender_desk.ui.app import Controller
-
-DUE_DAYS = 14
-RECENT = 5
-OVERDUE_SHOWN = 5
-BACKUP_OLD_DAYS = 30
-ID_ROLE = Qt.ItemDataRole.UserRole
-
-CALM_AMBER = (
-    "QFrame#{name} {{ background: #fef3c7; border: 1px solid #f59e0b; border-radius: 6px; }}"
-)
-EMERGENCY = (
-    "QFrame#{name} {{ background: #fee2e2; border: 1px solid #ef4444; border-radius: 6px; }}"
-)
-REMINDER = "QFrame#{name} {{ background: #dbeafe; border: 1px solid #60a5fa; border-radius: 6px; }}"
+    from defender_desk.ui.kit.host import Host
 
 
-def first_upper(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
-def relative_day(day_delta: int) -> str:
-    """ "today", "tomorrow", "in 3 days" (for a future day)."""
-    if day_delta <= 0:
-        return _("today")
-    if day_delta == 1:
-        return _("tomorrow")
-    return ngettext("in {n} day", "in {n} days", day_delta).format(n=day_delta)
-
-
-def days_ago(n: int) -> str:
-    if n <= 0:
-        return _("today")
-    return ngettext("{n} day ago", "{n} days ago", n).format(n=n)
-
-
-def where(ob: CheckIn | Hearing) -> str:
-    return ob.place if isinstance(ob, CheckIn) else ob.body
-
-
-@dataclass
-class _Data:
-    """One reading of the facade; rendering uses only this."""
-
-    now: datetime
-    countdowns: list[Countdown] = field(default_factory=list)
-    due: list[Due] = field(default_factory=list)
-    obligations: dict[str, AnyObligation] = field(default_factory=dict)
-    incidents: list[Incident] = field(default_factory=list)
-    recent: list[Incident] = field(default_factory=list)
-    timeline: Timeline = field(default_factory=lambda: Timeline([], []))
-    people: dict[str, Person] = field(default_factory=dict)
-    emergencies: list[Emergency] = field(default_factory=list)
-    last_backup: datetime | None = None
-    backup_known: bool = False
+format_day = obligation_render.format_day
+format_when = obligation_render.format_when
+render_countdown = obligation_render.render_countdown
+render_duration = obligation_render.render_duration
 
 
 class OverviewScreen(Screen):
     title = N_("Overview")
     key = "overview"
 
-    def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
+    def __init__(self, controller: Host, parent: QWidget | None = None) -> None:
         super().__init__(controller, parent)
         self.data: _Data | None = None
         self.reminders: list[Reminder] = []
@@ -386,25 +351,29 @@ class OverviewScreen(Screen):
         if not self.desk.unlocked:
             return
         desk = self.desk
-        now = desk.clock()
-        data = _Data(now=now)
-        try:
+
+        def load() -> _Data:
+            # In a worker thread: at 100,000 incidents counting them takes a while, and the
+            # schedules are expanded here — never on the GUI thread.
+            now = desk.clock()
+            data = _Data(now=now)
             data.countdowns = desk.countdown()
             data.due = desk.due(now, days=DUE_DAYS)
             data.obligations = {o.id: o for o in desk.list_obligations()}
             people = desk.list_people()
             data.people = {p.id: p for p in people}
-            data.incidents = desk.list_incidents()
             data.recent = desk.list_incidents(newest_first=True, limit=RECENT)
-            data.timeline = month_buckets(data.incidents, people)
+            data.timeline = load_timeline(desk, people)
             data.emergencies = desk.list_emergencies(open_only=True)
-            if hasattr(desk, "last_backup"):
-                data.backup_known = True
-                data.last_backup = desk.last_backup()
+            data.last_backup = desk.last_backup()
+            data.backup_known = True
+            return data
+
+        try:
+            self.data = call_off_gui(load, self)
         except DefenderDeskError:
             # The vault went away under us (locked elsewhere): show what we have.
             return
-        self.data = data
         service = getattr(self.controller, "reminders", None)
         if service is not None and hasattr(service, "active"):
             self.reminders = list(service.active)
@@ -712,11 +681,8 @@ class OverviewScreen(Screen):
             self.open_incident(str(incident_id))
 
     def open_incident(self, incident_id: str) -> None:
-        """Show the incident in the incidents screen (the list narrowed to it) and open it."""
-        screen = self._go("incidents", filter=IncidentFilter(ids=[incident_id]))
-        edit = getattr(screen, "edit_incident", None)
-        if edit is not None:
-            edit(0)
+        """Open the incident's editor over the incidents screen."""
+        self._go("incidents", open_id=incident_id)
 
     def open_due(self, item: QListWidgetItem | None) -> None:
         if item is None:

@@ -1,8 +1,8 @@
 """Settings: language, locking, clipboard, discreet mode, panic-wipe confirmation, notifications,
 the passphrase, and under *Advanced* the key derivation strength and key rotation.
 
-Every change is applied and saved at once through :meth:`Controller.save_settings` (there is no
-"Save" button to forget); the language through :meth:`Controller.set_language`, which
+Every change is applied and saved at once through :meth:`Host.save_settings` (there is no
+"Save" button to forget); the language through :meth:`Host.set_language`, which
 re-translates every open window in place, so no work in other screens is lost.
 """
 
@@ -27,19 +27,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from defender_desk.app import Settings
 from defender_desk.errors import EmptyPassphrase, PassphraseMismatch
 from defender_desk.i18n import N_, _, get_language
 from defender_desk.secret import Secret
-from defender_desk.settings import Settings
-from defender_desk.ui import dialogs
-from defender_desk.ui.base import PlainLabel, Screen
-from defender_desk.ui.jobs import Job, error_text
+from defender_desk.ui.kit import confirm as dialogs
+from defender_desk.ui.kit.jobs import Job, error_text
+from defender_desk.ui.kit.screen import PlainLabel, Screen
+from defender_desk.ui.kit.widgets import SecretField
 from defender_desk.ui.onboarding import strength
 from defender_desk.ui.unlock import LANGUAGE_NAMES, language_box
-from defender_desk.ui.widgets import SecretField
 
 if TYPE_CHECKING:
-    from defender_desk.ui.app import Controller
+    from defender_desk.ui.kit.host import Host
 
 _ERROR_STYLE = "color: #b91c1c;"
 _WARNING_STYLE = "color: #92400e;"
@@ -72,7 +72,7 @@ class SettingsScreen(Screen):
     key = "settings"
     title = N_("Settings")
 
-    def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
+    def __init__(self, controller: Host, parent: QWidget | None = None) -> None:
         super().__init__(controller, parent)
         self._syncing = False
         self.job: Job | None = None

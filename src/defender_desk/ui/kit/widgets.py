@@ -1,16 +1,98 @@
-"""Small widgets: the secret field (keyboard layout and Caps Lock shown), hold-to-confirm."""
+"""Small widgets and helpers: plain-text labels, the secret field (keyboard layout and Caps Lock
+shown), hold-to-confirm, combo boxes filled from (text, data) pairs, accessible names."""
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
+from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeyEvent
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
-from defender_desk.i18n import _
+from defender_desk.errors import InvalidInput
+from defender_desk.i18n import _, describe_error
 
 _KAZAKH_LETTERS = set("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
+
+
+ERROR_STYLE = "color: #b91c1c;"
+
+
+class PlainLabel(QLabel):
+    """A label that never interprets rich text (record text is shown as typed)."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setText(text)
+
+
+def wrapping(parent: QWidget, style: str = "") -> PlainLabel:
+    label = PlainLabel("", parent)
+    label.setWordWrap(True)
+    if style:
+        label.setStyleSheet(style)
+    return label
+
+
+def heading(parent: QWidget) -> QLabel:
+    label = QLabel(parent)
+    label.setObjectName("heading")
+    label.setStyleSheet("font-size: 16pt; font-weight: bold;")
+    return label
+
+
+def error_label(parent: QWidget) -> PlainLabel:
+    label = wrapping(parent, ERROR_STYLE)
+    label.setObjectName("error")
+    return label
+
+
+def name_widget(widget: QWidget, text: str) -> None:
+    """Set the accessible name of ``widget`` and of the line edit inside a spin box or an
+    editable combo box (screen readers land on that one)."""
+    widget.setAccessibleName(text)
+    for inner in widget.findChildren(QLineEdit):
+        if inner.parent() is widget:
+            inner.setAccessibleName(text)
+
+
+def fill_combo(combo: QComboBox, items: Sequence[tuple[str, Any]]) -> None:
+    """Replace the items (text, data), keeping the current choice where it still exists."""
+    current = combo.currentData()
+    combo.blockSignals(True)
+    combo.clear()
+    for text, data in items:
+        combo.addItem(text, data)
+    index = combo.findData(current)
+    combo.setCurrentIndex(index if index >= 0 else 0)
+    combo.blockSignals(False)
+
+
+def select_data(combo: QComboBox, value: Any) -> bool:
+    index = combo.findData(value)
+    if index >= 0:
+        combo.setCurrentIndex(index)
+    return index >= 0
+
+
+def field_error_text(exc: InvalidInput, labels: dict[str, str]) -> str:
+    """``describe_error`` with the field's untranslated name replaced by its label."""
+    field = str(exc.fields.get("field", ""))
+    label = labels.get(field) or labels.get(field.split(".")[0])
+    if label is None:
+        return describe_error(exc)
+    return describe_error(InvalidInput(**{**exc.fields, "field": label}))
 
 
 def caps_lock_on() -> bool | None:
@@ -108,16 +190,24 @@ class SecretField(QWidget):
             self._update()
 
     def layout_name(self) -> str:
+        """EN, RU/KK, KK from what she typed; before that the input method's language if it
+        names one ("" when it is only the POSIX "C" locale, which says nothing to her)."""
         if self._layout_hint:
             return self._layout_hint
         name = QGuiApplication.inputMethod().locale().name()  # e.g. ru_RU
-        return name.split("_")[0].upper() or "?"
+        code = name.split("_")[0].upper()
+        return "" if code in ("", "C", "POSIX") else code
 
     def caps_state(self) -> bool | None:
         return self._caps
 
     def _update(self) -> None:
-        text = _("Keyboard: {layout}").format(layout=self.layout_name())
+        layout = self.layout_name()
+        text = (
+            _("Keyboard: {layout}").format(layout=layout)
+            if layout
+            else _("Keyboard layout: shown once you type a letter")
+        )
         if self._caps:
             text += "   " + _("Caps Lock is on")
         self.status.setText(text)
